@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make         apply the series to the base kernel, build it, boot it in
+#              QEMU and print the series' KUnit results
+# make test    everything CI checks; ends with "N passed, N failed"
+# make tree    (re)create build/linux from the base and series/
+# make export  write build/linux's commits back into series/
+#
+# KSRC=/path/to/linux uses that tree as the base instead of Debian's
+# linux-source-7.3.
+
+SHELL := /bin/bash
+export KSRC
+
+.PHONY: all kunit deps tree export test bench clean distclean hw
+all: kunit
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/tree.sh
+
+export:
+	@scripts/export.sh
+
+kunit: deps
+	@scripts/main.sh
+
+test: deps
+	@scripts/test.sh
+
+hw: deps
+	@scripts/hw.sh
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf cache

@@ -1,0 +1,201 @@
+# SPDX-License-Identifier: GPL-2.0
+# The checks of `make test` (sourced by scripts/test.sh).
+
+main_cfg=("$top/configs/base.config" "$top/configs/main.config")
+o_main=$w/main
+
+# Files the series touches, and the C files among them that the main
+# configuration compiles.
+touched_files() {
+	git -C "$tree" diff --name-only series-base HEAD
+}
+touched_objs() {
+	local f
+	for f in $(touched_files); do
+		case "$f" in
+		*.c) [ -f "$o_main/${f%.c}.o" ] && echo "${f%.c}.o" ;;
+		esac
+	done
+	return 0
+}
+
+c_apply() {
+	TREE=$tree scripts/tree.sh || return 1
+	echo "info: $(git -C "$tree" rev-list --count series-base..HEAD) patches on '$(git -C "$tree" log -1 --format=%s series-base)'"
+	# Round trip: exporting what git am built must give series/ back byte
+	# for byte. This also catches offsets and fuzz, which git am would
+	# otherwise apply silently.
+	rm -rf "$w/export"
+	mkdir -p "$w/export"
+	cp "$top/series/0000-cover-letter.patch" "$w/export/" 2>/dev/null || true
+	TREE=$tree OUT=$w/export scripts/export.sh || return 1
+	diff -r "$top/series" "$w/export" -x VERSION -x '*.txt' -x '*.md'
+}
+
+c_checkpatch() {
+	local p out rc=0
+	mapfile -t patches < <(series_patches)
+	for p in "${patches[@]}"; do
+		out=$("$tree/scripts/checkpatch.pl" --strict --show-types --no-signoff-check=0 \
+			--terse "$p" 2>&1 | grep -E ': (ERROR|WARNING|CHECK):' || true)
+		out=$(echo "$out" | python3 "$top/scripts/allow.py" "$top/configs/checkpatch-allow" "$(basename "$p")")
+		if [ -n "$out" ]; then
+			echo "$(basename "$p"):"
+			echo "$out"
+			rc=1
+		fi
+	done
+	echo "info: ${#patches[@]} patches checked"
+	return $rc
+}
+
+c_kerneldoc() {
+	local f rc=0 new
+	for f in $(touched_files); do
+		case "$f" in *.c | *.h) ;; *) continue ;; esac
+		[ -f "$tree/$f" ] || continue
+		(cd "$tree" && scripts/kernel-doc -none -Wall "$f") 2>&1 |
+			sed -E 's/:[0-9]+:/:/' | sort > "$w/kdoc.head"
+		if git -C "$tree" cat-file -e "series-base:$f" 2>/dev/null; then
+			git -C "$tree" show "series-base:$f" > "$w/kdoc.src"
+			(cd "$tree" && scripts/kernel-doc -none -Wall "$w/kdoc.src") 2>&1 |
+				sed -E "s|$w/kdoc.src|$f|; s/:[0-9]+:/:/" | sort > "$w/kdoc.base"
+		else
+			: > "$w/kdoc.base"
+		fi
+		new=$(comm -13 "$w/kdoc.base" "$w/kdoc.head")
+		if [ -n "$new" ]; then
+			echo "$new"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
+# The base kernel in the main configuration: the starting point of the
+# bisect builds, and the reference for warnings and splats.
+c_base_build() {
+	git -C "$tree" checkout -q --detach series-base || return 1
+	scripts/kconfig.sh "$o_main" "${main_cfg[@]}" || return 1
+	kbuild "$tree" "$o_main" bzImage || return 1
+	git -C "$tree" checkout -q series
+	# W=1 and sparse on the touched files, as the base has them.
+	warn_pass base
+}
+
+c_base_kunit() {
+	scripts/qemu-kunit.sh "$o_main" "$w/kunit-base.log" || return 1
+	scripts/ktap.py splats "$w/kunit-base.log" | sort -u > "$w/splats-base"
+	echo "info: base run: $(wc -l < "$w/splats-base") distinct splat signatures (the reference)"
+	sed 's/^/info:   /' "$w/splats-base"
+}
+
+# warn_pass TAG: build each touched C file with W=1 and sparse, keep the
+# diagnostics (line numbers dropped) in $w/warn.TAG.
+warn_pass() {
+	local objs
+	objs=$(touched_objs)
+	: > "$w/warn.$1"
+	[ -n "$objs" ] || return 0
+	# shellcheck disable=SC2086
+	kbuild "$tree" "$o_main" W=1 C=2 $objs 2>&1 |
+		grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' |
+		sort -u > "$w/warn.$1"
+	# Put the objects back to the normal flags for the next builds.
+	return 0
+}
+
+# Every patch builds on its own: an incremental build of what it can change.
+c_bisect() {
+	local c dirs n=0
+	for c in $(git -C "$tree" rev-list --reverse series-base..series); do
+		n=$((n + 1))
+		git -C "$tree" checkout -q --detach "$c" || return 1
+		dirs=$(git -C "$tree" diff --name-only "$c~1" "$c" |
+			grep -E '\.(c|h)$' | grep -v '^include/' | grep -v '^Documentation/' |
+			xargs -r -n1 dirname | sort -u | sed 's|$|/|')
+		echo "patch $n: $(git -C "$tree" log -1 --format=%s "$c")"
+		# shellcheck disable=SC2086
+		if ! kbuild "$tree" "$o_main" drivers/gpu/drm/ $dirs; then
+			echo "patch $n does not build"
+			git -C "$tree" checkout -q series
+			return 1
+		fi
+	done
+	git -C "$tree" checkout -q series
+	echo "info: $n patches built one by one"
+}
+
+c_final_build() {
+	kbuild "$tree" "$o_main" bzImage
+}
+
+c_kunit() {
+	local rc=0
+	scripts/qemu-kunit.sh "$o_main" "$w/kunit.log" || return 1
+	scripts/ktap.py table "$w/kunit.log" || rc=1
+	scripts/ktap.py newsplats "$w/kunit.log" "$w/splats-base" || rc=1
+	echo "info: $(scripts/ktap.py table "$w/kunit.log" | awk 'NR > 1 { n++; p += $3; f += $4; s += $5 } END { printf "%d suites, %d cases passed, %d failed, %d skipped", n, p, f, s }')"
+	return $rc
+}
+
+c_warnings() {
+	warn_pass head
+	local new
+	new=$(comm -13 "$w/warn.base" "$w/warn.head")
+	echo "info: $(wc -l < "$w/warn.head") W=1/sparse diagnostics on touched files, $(wc -l < "$w/warn.base") at base"
+	[ -z "$new" ] && return 0
+	echo "$new"
+	return 1
+}
+
+# variant NAME FRAGMENT: the drm subtree in another configuration.
+variant() {
+	local o=$w/var-$1
+	scripts/kconfig.sh "$o" "$top/configs/base.config" "$top/configs/$2" || return 1
+	kbuild "$tree" "$o" drivers/gpu/drm/ || return 1
+}
+c_variant_xe_m_thp_n() { variant xe-m-thp-n variant-xe-m-thp-n.config; }
+c_variant_gpusvm_n() { variant gpusvm-n variant-gpusvm-n.config; }
+
+c_hw() {
+	local hdr=$w/hdr
+	rm -rf "$hdr"
+	make -s -C "$tree" O="$w/hdr-obj" ARCH=x86_64 headers_install INSTALL_HDR_PATH="$hdr" || return 1
+	make -s -C "$top/tests/hw" clean >/dev/null 2>&1
+	make -C "$top/tests/hw" HDRS="$hdr/include" check
+}
+
+run_checks() {
+	if ! check apply c_apply; then
+		for n in checkpatch kernel-doc base-build base-kunit bisect final-build kunit warnings \
+			variant-xe-m-thp-n variant-gpusvm-n hw; do
+			skipped "$n" "the series does not apply"
+		done
+		return
+	fi
+	check checkpatch c_checkpatch
+	check kernel-doc c_kerneldoc
+	if check base-build c_base_build; then
+		check base-kunit c_base_kunit
+		check bisect c_bisect
+	else
+		skipped base-kunit "base does not build"
+		skipped bisect "base does not build"
+	fi
+	if check final-build c_final_build; then
+		if [ "${result[base-kunit]:-}" = pass ]; then
+			check kunit c_kunit
+		else
+			skipped kunit "no base reference run"
+		fi
+		check warnings c_warnings
+	else
+		skipped kunit "the series does not build"
+		skipped warnings "the series does not build"
+	fi
+	check variant-xe-m-thp-n c_variant_xe_m_thp_n
+	check variant-gpusvm-n c_variant_gpusvm_n
+	[ -d "$top/tests/hw" ] && check hw c_hw
+	return 0
+}

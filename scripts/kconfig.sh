@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kconfig.sh O FRAGMENT... : write O/.config from the fragments (later ones
+# win), run olddefconfig, and fail if any requested option did not stick.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=${TREE:-$top/build/linux}
+o=$(realpath -m "$1")
+shift
+mkdir -p "$o"
+want=$(mktemp)
+trap 'rm -f "$want"' EXIT
+for f in "$@"; do
+	grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$f"
+done | python3 -c '
+import sys
+d = {}
+for l in sys.stdin:
+    l = l.strip()
+    if l.startswith("# "):
+        k = l.split()[1]; v = "n"
+    else:
+        k, v = l.split("=", 1)
+    d[k] = v
+for k, v in d.items():
+    print(f"{k}={v}")
+' > "$want"
+new=$(mktemp)
+sed -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=n$/# \1 is not set/' "$want" > "$new"
+if [ -f "$o/.config" ] && [ -f "$o/.config.fragment" ] && cmp -s "$new" "$o/.config.fragment"; then
+	rm -f "$new"
+	exit 0
+fi
+cp "$new" "$o/.config"
+mv "$new" "$o/.config.fragment"
+make -s -C "$tree" O="$o" ARCH=x86_64 olddefconfig >/dev/null
+bad=0
+while IFS='=' read -r k v; do
+	if [ "$v" = n ]; then
+		if grep -q "^$k=" "$o/.config"; then echo "kconfig: $k=n did not stick" >&2; bad=1; fi
+	elif ! grep -qx "$k=$v" "$o/.config"; then
+		echo "kconfig: $k=$v did not stick (have: $(grep "^$k=" "$o/.config" || echo unset))" >&2
+		bad=1
+	fi
+done < "$want"
+if [ $bad -ne 0 ]; then
+	rm -f "$o/.config.fragment"
+	exit 1
+fi

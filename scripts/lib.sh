@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the tooling scripts (sourced, not run).
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=${JOBS:-$(nproc)}
+
+# kbuild TREE O TARGET...: make in O for the x86_64 tree TREE.
+kbuild() {
+	local tree=$1 o=$2
+	shift 2
+	make -s -C "$tree" O="$o" ARCH=x86_64 -j"$jobs" "$@"
+}
+
+# The series' patches, cover letter excluded, in order.
+series_patches() {
+	local p
+	for p in "$top"/series/*.patch; do
+		[ -f "$p" ] || continue
+		case "$(basename "$p")" in 0000-*) continue ;; esac
+		echo "$p"
+	done
+}
+
+# Digest of everything that decides what the series tree contains.
+series_digest() {
+	cat "$top"/series/*.patch 2>/dev/null | sha1sum | cut -c1-16
+}
+
+# The KUnit suites that belong to the series (globs, one per line).
+series_suites() {
+	grep -v '^#' "$top/configs/series-suites" | grep -v '^$'
+}

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The main job (`make`): base kernel + series in build/linux, the main
+# configuration built in build/kunit, booted in QEMU; prints the series'
+# KUnit suites as a table and fails if a suite fails or the log has a splat
+# the base kernel does not have.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+tree=$top/build/linux
+o=$top/build/kunit
+t0=$SECONDS
+
+# Recreate the tree when it is missing, when KSRC asks for another base, or
+# when series/ changed and the tree holds nothing that is not exported.
+stamp=$tree/.git/series-applied
+want="$(series_digest) ${KSRC:-debian}"
+if [ ! -d "$tree/.git" ]; then
+	scripts/tree.sh
+	echo "$want" > "$stamp"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	if [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] &&
+	   [ "$(git -C "$tree" rev-parse HEAD)" = "$(cat "$stamp.head" 2>/dev/null)" ]; then
+		scripts/tree.sh
+		echo "$want" > "$stamp"
+	else
+		echo "main: build/linux has work that series/ does not: using it as it is"
+		echo "      (make export to save it, or make tree to start again)"
+	fi
+fi
+git -C "$tree" rev-parse HEAD > "$stamp.head"
+echo "main: tree ready ($((SECONDS - t0)) s)"
+
+t1=$SECONDS
+scripts/kconfig.sh "$o" configs/base.config configs/main.config
+kbuild "$tree" "$o" bzImage 2>&1 | tee "$o/build.log" | grep -v '^$' || true
+[ "${PIPESTATUS[0]}" = 0 ] || { echo "main: build failed"; exit 1; }
+echo "main: built ($((SECONDS - t1)) s)"
+
+t2=$SECONDS
+log=$o/kunit.log
+scripts/qemu-kunit.sh "$o" "$log"
+echo "main: KUnit in QEMU ($((SECONDS - t2)) s), log in ${log#$top/}"
+echo
+rc=0
+mapfile -t globs < <(series_suites)
+scripts/ktap.py table "$log" "${globs[@]}" || rc=1
+total=$(scripts/ktap.py table "$log" | awk 'NR > 1 && $2 == "PASS" { p++ } NR > 1 && $2 == "FAIL" { f++ } END { printf "%d suites passed, %d failed", p, f }')
+echo "all suites in the run: $total"
+sigs=$(scripts/ktap.py splats "$log" | sort | uniq -c)
+if [ -n "$sigs" ]; then
+	echo "splats in the log (make test compares them with the base):"
+	echo "$sigs"
+fi
+echo "main: done in $((SECONDS - t0)) s"
+exit $rc
