@@ -29,7 +29,7 @@ c_apply() {
 	mkdir -p "$w/export"
 	cp "$top/series/0000-cover-letter.patch" "$w/export/" 2>/dev/null || true
 	TREE=$tree OUT=$w/export scripts/export.sh || return 1
-	diff -r "$top/series" "$w/export" -x VERSION -x '*.txt' -x '*.md'
+	diff -r "$top/series" "$w/export" -x VERSION -x notes -x '*.md'
 }
 
 c_checkpatch() {

@@ -22,7 +22,7 @@ mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ "$n" -gt 0 ]; then
-	git format-patch -q --zero-commit --no-signature --no-base \
+	git -c core.abbrev=12 format-patch -q --zero-commit --no-signature --no-base \
 		--subject-prefix="$prefix" --numbered -o "$tmp" "$base..HEAD"
 fi
 # The cover letter: keep its text, regenerate the summary.
