@@ -5,14 +5,18 @@
 # make test    everything CI checks; ends with "N passed, N failed"
 # make tree    (re)create build/linux from the base and series/
 # make export  write build/linux's commits back into series/
+# make bench   the benchmark table (docs/BENCHMARKS.md)
+# make series  the series as one addressed mbox (build/series-vN.mbox)
 #
 # KSRC=/path/to/linux uses that tree as the base instead of Debian's
 # linux-source-7.3.
 
 SHELL := /bin/bash
 export KSRC
+# Debian's python3 (with the modules deps.sh installs) before any other.
+export PATH := /usr/bin:$(PATH)
 
-.PHONY: all kunit deps tree export test bench clean distclean hw
+.PHONY: all kunit deps tree export test bench series clean distclean
 all: kunit
 
 deps:
@@ -30,8 +34,11 @@ kunit: deps
 test: deps
 	@scripts/test.sh
 
-hw: deps
-	@scripts/hw.sh
+bench: deps
+	@scripts/bench.sh
+
+series:
+	@scripts/mbox.sh
 
 clean:
 	rm -rf build

@@ -55,11 +55,11 @@ c_kerneldoc() {
 		case "$f" in *.c | *.h) ;; *) continue ;; esac
 		[ -f "$tree/$f" ] || continue
 		(cd "$tree" && scripts/kernel-doc -none -Wall "$f") 2>&1 |
-			sed -E 's/:[0-9]+:/:/' | sort > "$w/kdoc.head"
+			sed -E 's/:[0-9]+([: ])/:\1/' | sort -u > "$w/kdoc.head"
 		if git -C "$tree" cat-file -e "series-base:$f" 2>/dev/null; then
-			git -C "$tree" show "series-base:$f" > "$w/kdoc.src"
-			(cd "$tree" && scripts/kernel-doc -none -Wall "$w/kdoc.src") 2>&1 |
-				sed -E "s|$w/kdoc.src|$f|; s/:[0-9]+:/:/" | sort > "$w/kdoc.base"
+			git -C "$tree" show "series-base:$f" > "$w/kdoc.src.${f##*.}"
+			(cd "$tree" && scripts/kernel-doc -none -Wall "$w/kdoc.src.${f##*.}") 2>&1 |
+				sed -E "s|$w/kdoc.src.${f##*.}|$f|; s/:[0-9]+([: ])/:\\1/" | sort -u > "$w/kdoc.base"
 		else
 			: > "$w/kdoc.base"
 		fi
@@ -98,7 +98,7 @@ warn_pass() {
 	: > "$w/warn.$1"
 	[ -n "$objs" ] || return 0
 	# shellcheck disable=SC2086
-	kbuild "$tree" "$o_main" W=1 C=2 $objs 2>&1 |
+	kbuild "$tree" "$o_main" W=1 C=2 CHECK="$top/scripts/sparse-wrap.sh" $objs 2>&1 |
 		grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' |
 		sort -u > "$w/warn.$1"
 	# Put the objects back to the normal flags for the next builds.
@@ -166,10 +166,114 @@ c_hw() {
 	make -C "$top/tests/hw" HDRS="$hdr/include" check
 }
 
+# The series' suites under KASAN, kmemleak, debug objects, atomic-sleep
+# checks and fault injection. Only the series' suites run, so any splat is
+# the series' own; kmemleak reports are counted when a series function
+# allocated the object.
+c_debug_kunit() {
+	local o=$w/debug rc=0 glob
+	scripts/kconfig.sh "$o" "${main_cfg[@]}" "$top/configs/debug.config" || return 1
+	kbuild "$tree" "$o" bzImage || return 1
+	rm -rf "$w/initramfs" && mkdir -p "$w/initramfs/dev"
+	gcc -static -Os -Wall -Wextra -Werror -o "$w/initramfs/init" "$top/tools/kmemleak-init.c" || return 1
+	mknod -m 600 "$w/initramfs/dev/console" c 5 1
+	(cd "$w/initramfs" && find . | cpio -o -H newc --quiet) > "$w/initramfs.cpio"
+	for glob in $(series_suites); do
+		log=$w/kunit-debug-${glob//[^a-z_]/}.log
+		INITRD=$w/initramfs.cpio KUNIT_SHUTDOWN= QEMU_MEM=3072 \
+			scripts/qemu-kunit.sh "$o" "$log" "kunit.filter_glob=$glob" || { rc=1; continue; }
+		scripts/ktap.py table "$log" "$glob" || rc=1
+		: > "$w/splats-none"
+		scripts/ktap.py newsplats "$log" "$w/splats-none" || rc=1
+		grep -q 'kmemleak-init: report ends' "$log" || { echo "$glob: no kmemleak report"; rc=1; }
+		scripts/ktap.py kmemleak "$log" || rc=1
+		echo "info: $glob: $(scripts/ktap.py table "$log" "$glob" | awk 'NR > 1 { p += $3; f += $4; s += $5 } END { printf "%d cases passed, %d failed, %d skipped", p, f, s }') under KASAN/kmemleak/fault injection"
+	done
+	return $rc
+}
+
+# The gpu documentation with Sphinx, base and series: no new warning, and
+# the series' DOC sections are on the rendered pages.
+c_docs() {
+	local tag rc=0 new
+	for tag in base head; do
+		if [ $tag = base ]; then
+			git -C "$tree" checkout -q --detach series-base
+		else
+			git -C "$tree" checkout -q series
+		fi
+		rm -rf "$w/docs-$tag"
+		if ! make -C "$tree" O="$w/docs-$tag" SPHINXDIRS=gpu htmldocs \
+			> "$w/docs-$tag.log" 2>&1; then
+			echo "docs: the $tag build failed"
+			tail -20 "$w/docs-$tag.log"
+			rc=1
+		fi
+		grep -iE 'warning|error' "$w/docs-$tag.log" |
+			sed -E "s|$tree/||g; s|$w/docs-$tag/||g; s/:[0-9]+([: ])/:\1/g" |
+			sort -u > "$w/docs-$tag.warn"
+	done
+	git -C "$tree" checkout -q series
+	new=$(comm -13 "$w/docs-base.warn" "$w/docs-head.warn")
+	if [ -n "$new" ]; then
+		echo "new documentation warnings:"
+		echo "$new"
+		rc=1
+	fi
+	for title in "Madvise autoreset of CPU-only ranges" "Provider lifetime"; do
+		if grep -rqs "$title" "$w/docs-head/Documentation/output/gpu/"; then
+			echo "info: rendered: \"$title\""
+		else
+			echo "docs: \"$title\" is not on any rendered page"
+			rc=1
+		fi
+	done
+	echo "info: $(wc -l < "$w/docs-head.warn") warning lines with the series, $(wc -l < "$w/docs-base.warn") at base"
+	return $rc
+}
+
+# The addressed mbox: every message goes to intel-xe or dri-devel, and
+# git am of the one file on a fresh base gives the series' tree exactly.
+c_mbox() {
+	local rc=0 want got
+	TREE=$tree OUT=$w/series.mbox scripts/mbox.sh > "$w/mbox.out" || return 1
+	sed 's/^/info: /' "$w/mbox.out"
+	python3 - "$w/series.mbox" <<'PY' || rc=1
+import re, sys
+msgs = re.split(r'^From 0{40} ', open(sys.argv[1]).read(), flags=re.M)[1:]
+bad = 0
+for m in msgs:
+    head = m.split('\n\n', 1)[0]
+    subj = re.search(r'^Subject: (.*)$', head, re.M).group(1)
+    to = re.search(r'^To: ((?:.*\n(?: .*\n)*))', head + '\n', re.M)
+    if not to or not re.search(r'intel-xe@|dri-devel@', to.group(1)):
+        print('not addressed to intel-xe or dri-devel:', subj)
+        bad = 1
+print(f'{len(msgs)} messages')
+sys.exit(bad)
+PY
+	git -C "$tree" checkout -q -B mbox-check series-base
+	if git -C "$tree" am -q --empty=drop "$w/series.mbox"; then
+		want=$(git -C "$tree" rev-parse 'series^{tree}')
+		got=$(git -C "$tree" rev-parse 'HEAD^{tree}')
+		if [ "$want" != "$got" ]; then
+			echo "git am of the mbox gives tree $got, the series is $want"
+			rc=1
+		fi
+	else
+		git -C "$tree" am --abort 2>/dev/null
+		echo "the mbox does not apply"
+		rc=1
+	fi
+	git -C "$tree" checkout -q series
+	git -C "$tree" branch -q -D mbox-check
+	return $rc
+}
+
 run_checks() {
 	if ! check apply c_apply; then
 		for n in checkpatch kernel-doc base-build base-kunit bisect final-build kunit warnings \
-			variant-xe-m-thp-n variant-gpusvm-n hw; do
+			debug-kunit variant-xe-m-thp-n variant-gpusvm-n docs mbox hw; do
 			skipped "$n" "the series does not apply"
 		done
 		return
@@ -194,8 +298,11 @@ run_checks() {
 		skipped kunit "the series does not build"
 		skipped warnings "the series does not build"
 	fi
+	check debug-kunit c_debug_kunit
 	check variant-xe-m-thp-n c_variant_xe_m_thp_n
 	check variant-gpusvm-n c_variant_gpusvm_n
+	check docs c_docs
+	check mbox c_mbox
 	[ -d "$top/tests/hw" ] && check hw c_hw
 	return 0
 }

@@ -3,7 +3,7 @@
 # Install the Debian packages the tooling needs, once per machine.
 set -euo pipefail
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev qemu-system-x86
-      sparse python3 python3-ply git xz-utils cpio rsync perl libdrm-dev pkg-config)
+      sparse python3 python3-ply python3-git python3-sphinx python3-yaml git xz-utils cpio rsync perl libdrm-dev pkg-config)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -5,6 +5,7 @@
 ktap.py table LOG [SUITE_GLOB...]   print a table of suites, exit 1 on failure
 ktap.py splats LOG                  print one normalised signature per splat
 ktap.py newsplats LOG BASE_SIGS     print splats of LOG not in BASE_SIGS, exit 1 if any
+ktap.py kmemleak LOG                print kmemleak reports of objects the series allocated, exit 1 if any
 """
 import fnmatch
 import re
@@ -97,7 +98,29 @@ def main():
         for s in new:
             print('new splat:', s)
         sys.exit(1 if new else 0)
-    sys.exit('usage: ktap.py table|splats|newsplats LOG ...')
+    if cmd == 'kmemleak':
+        ours = re.compile(r'xe_autoreset|xe_svm_unmapped|xe_svm_reset|xe_vm_reset_mem_attrs|'
+                          r'xe_vma_set_default_mem_attrs|xe_vm_kunit|drm_pagemap|\bar_')
+        text = [l for l in lines(path)]
+        try:
+            b = text.index('kmemleak-init: report begins')
+            e = text.index('kmemleak-init: report ends')
+        except ValueError:
+            sys.exit('no kmemleak report in the log')
+        blocks, cur = [], []
+        for l in text[b + 1:e]:
+            if l.startswith('unreferenced object') and cur:
+                blocks.append(cur)
+                cur = []
+            cur.append(l)
+        if cur:
+            blocks.append(cur)
+        bad = [bl for bl in blocks if any(ours.search(x) for x in bl)]
+        print(f'kmemleak: {len(blocks)} unreferenced objects, {len(bad)} allocated by the series')
+        for bl in bad:
+            print('\n'.join(bl))
+        sys.exit(1 if bad else 0)
+    sys.exit('usage: ktap.py table|splats|newsplats|kmemleak LOG ...')
 
 
 if __name__ == '__main__':

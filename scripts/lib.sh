@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers for the tooling scripts (sourced, not run).
 
+# Debian's python3 (with the modules deps.sh installs) before any other.
+export PATH=/usr/bin:$PATH
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jobs=${JOBS:-$(nproc)}
 

@@ -12,11 +12,16 @@ kernel=$o/arch/x86/boot/bzImage
 [ -f "$kernel" ] || { echo "qemu-kunit: no $kernel" >&2; exit 1; }
 bios=()
 [ -f /usr/share/qemu/qboot.rom ] && bios=(-bios qboot.rom)
+initrd=()
+[ -n "${INITRD:-}" ] && initrd=(-initrd "$INITRD")
+# KUNIT_SHUTDOWN= (empty) lets the kernel go on to run /init after KUnit.
+shutdown=${KUNIT_SHUTDOWN-poweroff}
+[ -n "$shutdown" ] && shutdown="kunit_shutdown=$shutdown"
 timeout --foreground "${QEMU_TIMEOUT:-1200}" \
 	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "${QEMU_MEM:-2048}" \
 	-nodefaults -display none -no-reboot "${bios[@]}" \
-	-serial "file:$log" -kernel "$kernel" \
-	-append "console=ttyS0 kunit_shutdown=poweroff panic=-1 oops=panic $extra" \
+	-serial "file:$log" -kernel "$kernel" "${initrd[@]}" \
+	-append "console=ttyS0 $shutdown panic=-1 oops=panic $extra" \
 	</dev/null >/dev/null 2>&1 || {
 	rc=$?
 	echo "qemu-kunit: QEMU exited with $rc (124: timeout)" >&2
