@@ -183,8 +183,10 @@ c_debug_kunit() {
 		INITRD=$w/initramfs.cpio KUNIT_SHUTDOWN= QEMU_MEM=3072 \
 			scripts/qemu-kunit.sh "$o" "$log" "kunit.filter_glob=$glob" || { rc=1; continue; }
 		scripts/ktap.py table "$log" "$glob" || rc=1
-		: > "$w/splats-none"
-		scripts/ktap.py newsplats "$log" "$w/splats-none" || rc=1
+		# Series code first runs when KUnit starts: a splat of the boot
+		# before it (seen here: an early-interrupt KASAN report in
+		# identify_cpu() under TCG) is listed but not the series'.
+		scripts/ktap.py testsplats "$log" || rc=1
 		grep -q 'kmemleak-init: report ends' "$log" || { echo "$glob: no kmemleak report"; rc=1; }
 		scripts/ktap.py kmemleak "$log" || rc=1
 		echo "info: $glob: $(scripts/ktap.py table "$log" "$glob" | awk 'NR > 1 { p += $3; f += $4; s += $5 } END { printf "%d cases passed, %d failed, %d skipped", p, f, s }') under KASAN/kmemleak/fault injection"

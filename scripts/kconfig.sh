@@ -10,7 +10,8 @@ o=$(realpath -m "$1")
 shift
 mkdir -p "$o"
 want=$(mktemp)
-trap 'rm -f "$want"' EXIT
+defined=$(mktemp)
+trap 'rm -f "$want" "$defined"' EXIT
 for f in "$@"; do
 	grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$f"
 done | python3 -c '
@@ -28,17 +29,24 @@ for k, v in d.items():
 ' > "$want"
 new=$(mktemp)
 sed -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=n$/# \1 is not set/' "$want" > "$new"
+# Symbols the tree does not define (yet) are part of the key, so that the
+# same fragments are applied again once a patch adds them.
+grep -rhoE --include='Kconfig*' '^\s*(menu)?config [A-Za-z0-9_]+' "$tree" |
+	awk '{ print "CONFIG_" $2 }' | sort -u > "$defined"
+while IFS='=' read -r k _; do
+	grep -qx "$k" "$defined" || echo "# undefined: $k" >> "$new"
+done < "$want"
 if [ -f "$o/.config" ] && [ -f "$o/.config.fragment" ] && cmp -s "$new" "$o/.config.fragment"; then
 	rm -f "$new"
 	exit 0
 fi
-cp "$new" "$o/.config"
+grep -v '^# undefined: ' "$new" > "$o/.config"
 mv "$new" "$o/.config.fragment"
 make -s -C "$tree" O="$o" ARCH=x86_64 olddefconfig >/dev/null
 bad=0
 while IFS='=' read -r k v; do
 	# A symbol the series adds does not exist in the base: nothing to set.
-	if ! grep -rqs --include='Kconfig*' -E "^\s*(menu)?config ${k#CONFIG_}\s*$" "$tree"; then
+	if ! grep -qx "$k" "$defined"; then
 		echo "kconfig: $k is not defined in this tree, skipped"
 		continue
 	fi

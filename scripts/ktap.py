@@ -6,6 +6,8 @@ ktap.py table LOG [SUITE_GLOB...]   print a table of suites, exit 1 on failure
 ktap.py splats LOG                  print one normalised signature per splat
 ktap.py newsplats LOG BASE_SIGS     print splats of LOG not in BASE_SIGS, exit 1 if any
 ktap.py kmemleak LOG                print kmemleak reports of objects the series allocated, exit 1 if any
+ktap.py testsplats LOG              print splats from the start of KUnit on, exit 1 if any;
+                                    splats of the boot before it are listed, not counted
 """
 import fnmatch
 import re
@@ -59,9 +61,17 @@ def parse(path):
     return suites
 
 
-def splats(path):
+def splats(path, since=None, until='kmemleak-init: report begins'):
+    """Splat signatures; with since, only from that line on; never in the
+    kmemleak report, which the kmemleak command judges."""
     out = []
+    started = since is None
     for line in lines(path):
+        if line.startswith(until):
+            break
+        if not started:
+            started = line.startswith(since)
+            continue
         for rx, sig in SPLAT:
             m = rx.search(line)
             if m:
@@ -97,6 +107,14 @@ def main():
         new = [s for s in splats(path) if s not in base]
         for s in new:
             print('new splat:', s)
+        sys.exit(1 if new else 0)
+    if cmd == 'testsplats':
+        boot = [x for x in splats(path) if x not in splats(path, 'KTAP version 1')]
+        for x in boot:
+            print('boot splat before KUnit started (not counted):', x)
+        new = splats(path, 'KTAP version 1')
+        for x in new:
+            print('splat:', x)
         sys.exit(1 if new else 0)
     if cmd == 'kmemleak':
         ours = re.compile(r'xe_autoreset|xe_svm_unmapped|xe_svm_reset|xe_vm_reset_mem_attrs|'

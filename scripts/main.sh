@@ -33,8 +33,12 @@ echo "main: tree ready ($((SECONDS - t0)) s)"
 
 t1=$SECONDS
 scripts/kconfig.sh "$o" configs/base.config configs/main.config
-kbuild "$tree" "$o" bzImage 2>&1 | tee "$o/build.log" | grep -v '^$' || true
-[ "${PIPESTATUS[0]}" = 0 ] || { echo "main: build failed"; exit 1; }
+if ! kbuild "$tree" "$o" bzImage > "$o/build.log" 2>&1; then
+	tail -n 40 "$o/build.log"
+	echo "main: build failed (log: ${o#$top/}/build.log)"
+	exit 1
+fi
+grep -E 'warning:|error:' "$o/build.log" || true
 echo "main: built ($((SECONDS - t1)) s)"
 
 t2=$SECONDS

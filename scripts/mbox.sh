@@ -21,7 +21,7 @@ addresses() {
 	[ "$1" = p ] && opts=(--m --r --no-l)
 	(cd "$tree" && scripts/get_maintainer.pl --no-git --no-git-fallback \
 		--no-rolestats --no-multiline --separator $'\n' --no-tree \
-		"${opts[@]}" "$2" 2>/dev/null) | grep -v '^$' | sort -u
+		"${opts[@]}" "$2" 2>/dev/null) | { grep -v '^$' || true; } | sort -u
 }
 
 mapfile -t patches < <(series_patches)
