@@ -7,6 +7,7 @@
 # make export  write build/linux's commits back into series/
 # make bench   the benchmark table (docs/BENCHMARKS.md)
 # make series  the series as one addressed mbox (build/series-vN.mbox)
+# make bump    start the next version (series/VERSION, vN: change logs)
 #
 # KSRC=/path/to/linux uses that tree as the base instead of Debian's
 # linux-source-7.3.
@@ -16,7 +17,7 @@ export KSRC
 # Debian's python3 (with the modules deps.sh installs) before any other.
 export PATH := /usr/bin:$(PATH)
 
-.PHONY: all kunit deps tree export test bench series clean distclean
+.PHONY: all kunit deps tree export test bench series bump clean distclean
 all: kunit
 
 deps:
@@ -39,6 +40,9 @@ bench: deps
 
 series:
 	@scripts/mbox.sh
+
+bump:
+	@scripts/bump.sh
 
 clean:
 	rm -rf build

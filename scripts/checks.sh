@@ -46,6 +46,17 @@ c_checkpatch() {
 		fi
 	done
 	echo "info: ${#patches[@]} patches checked"
+	# From v2 on, every patch carries a change log below its --- line.
+	local v
+	v=$(cat "$top/series/VERSION")
+	if [ "$v" -gt 1 ]; then
+		for p in "${patches[@]}"; do
+			if ! sed -n '/^---$/,/^diff --git/p' "$p" | grep -q "^v$v:"; then
+				echo "$(basename "$p"): no v$v: change log below ---"
+				rc=1
+			fi
+		done
+	fi
 	return $rc
 }
 
