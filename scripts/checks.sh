@@ -138,7 +138,11 @@ c_bisect() {
 }
 
 c_final_build() {
-	kbuild "$tree" "$o_main" bzImage
+	# Again: options whose symbols the series adds are set only now.
+	scripts/kconfig.sh "$o_main" "${main_cfg[@]}" || return 1
+	kbuild "$tree" "$o_main" bzImage || return 1
+	grep -q '^CONFIG_DRM_PAGEMAP_KUNIT_TEST=y' "$o_main/.config" ||
+		{ echo "the series' drm_pagemap suite is not configured"; return 1; }
 }
 
 c_kunit() {
