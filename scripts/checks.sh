@@ -146,9 +146,14 @@ c_final_build() {
 }
 
 c_kunit() {
-	local rc=0
+	local rc=0 glob
 	scripts/qemu-kunit.sh "$o_main" "$w/kunit.log" || return 1
 	scripts/ktap.py table "$w/kunit.log" || rc=1
+	# The series' own suites must be among them.
+	for glob in $(series_suites); do
+		scripts/ktap.py table "$w/kunit.log" "$glob" > /dev/null ||
+			{ echo "no suite matches $glob"; rc=1; }
+	done
 	scripts/ktap.py newsplats "$w/kunit.log" "$w/splats-base" || rc=1
 	echo "info: $(scripts/ktap.py table "$w/kunit.log" | awk 'NR > 1 { n++; p += $3; f += $4; s += $5 } END { printf "%d suites, %d cases passed, %d failed, %d skipped", n, p, f, s }')"
 	return $rc
