@@ -9,6 +9,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 w=$top/build/test
 tree=$w/linux
+# Every script called from here works on the test tree, never build/linux.
+export TREE=$tree
 logs=$w/logs
 rm -rf "$logs"
 mkdir -p "$logs"
