@@ -12,7 +12,8 @@ tree=$b/linux
 o=$b/obj
 t0=$SECONDS
 mkdir -p "$b"
-TREE=$tree scripts/tree.sh >/dev/null
+export TREE=$tree
+scripts/tree.sh >/dev/null
 cp "$top/bench/xe_autoreset_bench.c" "$tree/drivers/gpu/drm/xe/tests/"
 printf '\n#include "tests/xe_autoreset_bench.c"\n' >> "$tree/drivers/gpu/drm/xe/tests/xe_autoreset_kunit.c"
 scripts/kconfig.sh "$o" configs/base.config configs/main.config configs/bench.config
