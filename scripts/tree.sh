@@ -83,7 +83,7 @@ make_base() {
 		# dot-files that the kernel's own rules would ignore.
 		git "${git_id[@]}" add -A -f
 		# Fixed dates: the same base gives the same commit every time.
-		GIT_AUTHOR_DATE=@0 GIT_COMMITTER_DATE=@0 \
+		GIT_AUTHOR_DATE="2000-01-01T00:00:00+0000" GIT_COMMITTER_DATE="2000-01-01T00:00:00+0000" \
 			git "${git_id[@]}" commit -q --no-verify -m "base: $desc"
 		echo "tree: base committed ($desc), $(git ls-files | wc -l) files"
 	)
