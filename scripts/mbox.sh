@@ -61,7 +61,10 @@ PY
 	cover=$top/series/0000-cover-letter.patch
 	echo "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
 	address "$cover" "$tmp/all"
+	# Every patch goes to all the series' lists, so that each list sees
+	# the whole series; Cc the people get_maintainer.pl names for it.
 	for p in "${patches[@]}"; do
+		cp "$tmp/all.l" "$tmp/$(basename "$p").l"
 		echo
 		address "$p" "$tmp/$(basename "$p")"
 	done
