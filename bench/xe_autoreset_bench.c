@@ -103,7 +103,7 @@ static void bench_munmap_tracked(struct kunit *test)
 	u64 *tracked = kunit_kcalloc(test, BENCH_REPS, sizeof(u64), GFP_KERNEL);
 	u64 *plain = kunit_kcalloc(test, BENCH_REPS, sizeof(u64), GFP_KERNEL);
 	struct bench_stat a, b;
-	char v[64], r[16];
+	char v[64], r[32];
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, tracked);
@@ -145,7 +145,7 @@ static void bench_scaling(struct kunit *test)
 	u64 *t = kunit_kcalloc(test, BENCH_REPS, sizeof(u64), GFP_KERNEL);
 	u64 munmap_at[ARRAY_SIZE(points)] = {}, arm_at[ARRAY_SIZE(points)] = {};
 	unsigned int n = 0, p, i;
-	char v[96], r[16];
+	char v[96], r[32];
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	for (p = 0; p < ARRAY_SIZE(points); p++) {
@@ -329,7 +329,7 @@ static void bench_fault_handoff(struct kunit *test)
 	u64 *armed = kunit_kcalloc(test, reps, sizeof(u64), GFP_KERNEL);
 	u64 *plain = kunit_kcalloc(test, reps, sizeof(u64), GFP_KERNEL);
 	struct bench_stat a, b;
-	char v[80], r[16];
+	char v[80], r[32];
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, armed);
