@@ -95,41 +95,111 @@ static u64 bench_time_munmap(unsigned long addr, u64 len)
 	return ktime_get_ns() - t0;
 }
 
-/* 1: munmap of a tracked CPU-only range vs the same size untracked. */
+static bool bench_noop_invalidate(struct mmu_interval_notifier *mni,
+				  const struct mmu_notifier_range *range,
+				  unsigned long cur_seq)
+{
+	mmu_interval_set_seq(mni, cur_seq);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops bench_noop_ops = {
+	.invalidate = bench_noop_invalidate,
+};
+
+enum bench_round { ROUND_PLAIN, ROUND_TRACKED, ROUND_BURST, ROUND_NOOP };
+
+/*
+ * One round of figure 1 in @env: map 64 KiB at its base, advise it through
+ * the ioctl, time the munmap, run the reset. ROUND_BURST: the work is
+ * scheduled already, as it is for every unmap of a burst but the first.
+ * ROUND_NOOP: an interval notifier that does nothing covers the range,
+ * which is what the MMU notifier core costs on its own.
+ */
+static u64 bench_munmap_round(struct kunit *test, struct ar_env *env,
+			      unsigned int i, enum bench_round how)
+{
+	struct mmu_interval_notifier noop;
+	unsigned long addr;
+	u64 t;
+
+	addr = vm_mmap(NULL, env->base, env->size, PROT_READ | PROT_WRITE,
+		       MAP_FIXED | MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_EQ(test, addr, env->base);
+	KUNIT_ASSERT_EQ(test, ar_madvise(env, env->base, env->size,
+					 DRM_XE_MEM_RANGE_ATTR_PAT,
+					 env->pat_advise[i & 1]), 0);
+	if (how == ROUND_BURST)
+		mod_delayed_work(system_dfl_wq, &vm_autoreset(env->vm)->work,
+				 10 * HZ);
+	if (how == ROUND_NOOP)
+		KUNIT_ASSERT_EQ(test, mmu_interval_notifier_insert(&noop, current->mm,
+								   env->base, env->size,
+								   &bench_noop_ops), 0);
+	t = bench_time_munmap(env->base, env->size);
+	if (how == ROUND_NOOP)
+		mmu_interval_notifier_remove(&noop);
+	xe_autoreset_flush(env->vm);
+	return t;
+}
+
+/*
+ * 1: munmap of a tracked CPU-only range vs the same size untracked. Both
+ * go through the same steps, in VMs bound with and without autoreset, in
+ * alternating order, so that what ran before each munmap is the same.
+ */
 static void bench_munmap_tracked(struct kunit *test)
 {
-	struct ar_env *env = ar_env_create(test, 16,
-					   DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET);
-	u64 *tracked = kunit_kcalloc(test, BENCH_REPS, sizeof(u64), GFP_KERNEL);
-	u64 *plain = kunit_kcalloc(test, BENCH_REPS, sizeof(u64), GFP_KERNEL);
-	struct bench_stat a, b;
-	char v[64], r[32];
+	struct ar_env *on = ar_env_create(test, 16,
+					  DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET);
+	struct ar_env *off = ar_env_create(test, 16, 0);
+	const unsigned int reps = 1001;
+	u64 *tracked = kunit_kcalloc(test, reps, sizeof(u64), GFP_KERNEL);
+	u64 *plain = kunit_kcalloc(test, reps, sizeof(u64), GFP_KERNEL);
+	u64 *burst = kunit_kcalloc(test, reps, sizeof(u64), GFP_KERNEL);
+	u64 *noop = kunit_kcalloc(test, reps, sizeof(u64), GFP_KERNEL);
+	struct bench_stat a, b, c, d;
+	char v[160], r[32];
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, tracked);
 	KUNIT_ASSERT_NOT_NULL(test, plain);
-	for (i = 0; i < BENCH_REPS; i++) {
-		unsigned long addr = vm_mmap(NULL, 0, pg(16), PROT_READ | PROT_WRITE,
-					     MAP_ANONYMOUS | MAP_PRIVATE, 0);
-
-		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
-		plain[i] = bench_time_munmap(addr, pg(16));
-
-		addr = vm_mmap(NULL, env->base, pg(16), PROT_READ | PROT_WRITE,
-			       MAP_FIXED | MAP_ANONYMOUS | MAP_PRIVATE, 0);
-		KUNIT_ASSERT_EQ(test, addr, env->base);
-		bench_arm(env, env->base, pg(16));
-		tracked[i] = bench_time_munmap(env->base, pg(16));
-		xe_autoreset_flush(env->vm);
+	KUNIT_ASSERT_NOT_NULL(test, burst);
+	KUNIT_ASSERT_NOT_NULL(test, noop);
+	for (i = 0; i < reps; i++) {
+		if (i & 1) {
+			plain[i] = bench_munmap_round(test, off, i, ROUND_PLAIN);
+			noop[i] = bench_munmap_round(test, off, i, ROUND_NOOP);
+			tracked[i] = bench_munmap_round(test, on, i, ROUND_TRACKED);
+			burst[i] = bench_munmap_round(test, on, i, ROUND_BURST);
+		} else {
+			burst[i] = bench_munmap_round(test, on, i, ROUND_BURST);
+			tracked[i] = bench_munmap_round(test, on, i, ROUND_TRACKED);
+			noop[i] = bench_munmap_round(test, off, i, ROUND_NOOP);
+			plain[i] = bench_munmap_round(test, off, i, ROUND_PLAIN);
+		}
 	}
-	ar_expect_default(env, 0, 16);
-	a = bench_stats(tracked, BENCH_REPS);
-	b = bench_stats(plain, BENCH_REPS);
+	ar_expect_default(on, 0, 16);
+	KUNIT_EXPECT_EQ(test, ar_count_notifiers(on), 0);
+	KUNIT_EXPECT_EQ(test, vm_autoreset(on->vm)->stats.retired, 2 * reps);
+	a = bench_stats(tracked, reps);
+	b = bench_stats(plain, reps);
+	c = bench_stats(burst, reps);
+	d = bench_stats(noop, reps);
 	bench_ratio(r, sizeof(r), a.median, b.median);
 	snprintf(v, sizeof(v), "%s (%llu vs %llu ns, p10-p90 %llu-%llu)", r,
 		 a.median, b.median, a.lo, a.hi);
 	bench_row(test, "1", "munmap 64 KiB, tracked vs untracked", v, "<= 1.10",
 		  a.median * 100 <= b.median * 110);
+	bench_ratio(r, sizeof(r), c.median, b.median);
+	snprintf(v, sizeof(v), "%s (%llu vs %llu ns, p10-p90 %llu-%llu)", r,
+		 c.median, b.median, c.lo, c.hi);
+	bench_row(test, "1", "the same, work already scheduled (within a burst)", v, "-", true);
+	bench_ratio(r, sizeof(r), d.median, b.median);
+	snprintf(v, sizeof(v), "%s (%llu vs %llu ns, p10-p90 %llu-%llu)", r,
+		 d.median, b.median, d.lo, d.hi);
+	bench_row(test, "1", "the same range under an interval notifier that does nothing",
+		  v, "-", true);
 }
 
 /*
