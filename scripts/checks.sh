@@ -102,13 +102,16 @@ c_base_kunit() {
 }
 
 # warn_pass TAG: build each touched C file with W=1 and sparse, keep the
-# diagnostics (line numbers dropped) in $w/warn.TAG.
+# diagnostics (line numbers dropped) in $w/warn.TAG and the files sparse
+# really checked in $w/sparse.TAG.
 warn_pass() {
 	local objs
 	objs=$(touched_objs)
 	: > "$w/warn.$1"
+	: > "$w/sparse.$1"
 	[ -n "$objs" ] || return 0
 	# shellcheck disable=SC2086
+	SPARSE_LOG=$w/sparse.$1 \
 	kbuild "$tree" "$o_main" W=1 C=2 CHECK="$top/scripts/sparse-wrap.sh" $objs 2>&1 |
 		grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' |
 		sort -u > "$w/warn.$1"
@@ -161,9 +164,19 @@ c_kunit() {
 
 c_warnings() {
 	warn_pass head
-	local new
+	local new objs checked=0 o
+	objs=$(touched_objs | wc -w)
+	for o in $(touched_objs); do
+		grep -q "/${o%.o}\.c\$" "$w/sparse.head" && checked=$((checked + 1))
+	done
+	# kbuild drops C=2 silently when the checker cannot run: a clean
+	# result only counts if sparse saw every file.
+	if [ "$checked" -lt "$objs" ]; then
+		echo "sparse checked $checked of $objs touched files"
+		return 1
+	fi
 	new=$(comm -13 "$w/warn.base" "$w/warn.head")
-	echo "info: $(wc -l < "$w/warn.head") W=1/sparse diagnostics on touched files, $(wc -l < "$w/warn.base") at base"
+	echo "info: $(wc -l < "$w/warn.head") W=1/sparse diagnostics on $objs touched files, $(wc -l < "$w/warn.base") at base"
 	[ -z "$new" ] && return 0
 	echo "$new"
 	return 1

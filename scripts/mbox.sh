@@ -16,10 +16,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # addresses KIND PATCH: the lists (KIND=l) or the people (KIND=p) for PATCH.
+# By file only: the K: keyword patterns match words anywhere in a patch
+# (a comment of the drm_pagemap test that names PREEMPT_RT would Cc the
+# real-time maintainers and list).
 addresses() {
 	local opts=(--no-m --no-r --l)
 	[ "$1" = p ] && opts=(--m --r --no-l)
 	(cd "$tree" && scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--no-keywords \
 		--no-rolestats --no-multiline --separator $'\n' --no-tree \
 		"${opts[@]}" "$2" 2>/dev/null) | { grep -v '^$' || true; } | sort -u
 }

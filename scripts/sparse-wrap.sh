@@ -10,4 +10,9 @@
 #   base files and new files alike. The macros are only ever given
 #   string literals there, so the literal's size is the same value; gcc
 #   still performs the real check when it compiles the file.
+# SPARSE_LOG: a file that gets the name of every file checked.
+if [ -n "${SPARSE_LOG:-}" ]; then
+	for a in "$@"; do last=$a; done
+	echo "$last" >> "$SPARSE_LOG"
+fi
 exec sparse -D__typeof_unqual__=__typeof__ '-D__builtin_strlen(s)=(sizeof(s) - 1)' "$@"
