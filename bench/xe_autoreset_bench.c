@@ -300,6 +300,17 @@ static void bench_memory(struct kunit *test)
 		  after - before <= 256LL * n);
 }
 
+/* Map one page at the base of @env, arm it and unmap it. */
+static void bench_arm_and_unmap(struct kunit *test, struct ar_env *env)
+{
+	unsigned long addr = vm_mmap(NULL, env->base, pg(1), PROT_READ | PROT_WRITE,
+				     MAP_FIXED | MAP_ANONYMOUS | MAP_PRIVATE, 0);
+
+	KUNIT_ASSERT_EQ(test, addr, env->base);
+	bench_arm(env, env->base, pg(1));
+	vm_munmap(env->base, pg(1));
+}
+
 /* 5: latency from munmap returning to the reset done, and resets/s. */
 static void bench_latency(struct kunit *test)
 {
@@ -314,13 +325,7 @@ static void bench_latency(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	for (i = 0; i < BENCH_REPS; i++) {
-		unsigned long addr = vm_mmap(NULL, env->base, pg(1),
-					     PROT_READ | PROT_WRITE,
-					     MAP_FIXED | MAP_ANONYMOUS | MAP_PRIVATE, 0);
-
-		KUNIT_ASSERT_EQ(test, addr, env->base);
-		bench_arm(env, env->base, pg(1));
-		vm_munmap(env->base, pg(1));
+		bench_arm_and_unmap(test, env);
 		t0 = ktime_get_ns();
 		xe_autoreset_flush(env->vm);
 		t[i] = ktime_get_ns() - t0;
@@ -333,13 +338,7 @@ static void bench_latency(struct kunit *test)
 
 	/* Nobody asks: the work runs on its own after its delay. */
 	for (i = 0; i < 51; i++) {
-		unsigned long addr = vm_mmap(NULL, env->base, pg(1),
-					     PROT_READ | PROT_WRITE,
-					     MAP_FIXED | MAP_ANONYMOUS | MAP_PRIVATE, 0);
-
-		KUNIT_ASSERT_EQ(test, addr, env->base);
-		bench_arm(env, env->base, pg(1));
-		vm_munmap(env->base, pg(1));
+		bench_arm_and_unmap(test, env);
 		t0 = ktime_get_ns();
 		while (work_busy(&vm_autoreset(env->vm)->work.work))
 			usleep_range(20, 40);

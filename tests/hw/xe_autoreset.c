@@ -564,6 +564,31 @@ static bool settle(struct fixture *fx)
 	return true;
 }
 
+/* fx_map() and madvise with @a, checked; NULL on failure. */
+static char *fx_map_advised(struct fixture *fx, uint64_t off, uint64_t len,
+			    const struct attrs *a)
+{
+	char *p = fx_map(fx, off, len);
+
+	if (!p || !madv_apply(fx, p, len, a) ||
+	    !expect_range(fx, "after madvise", p, len, a))
+		return NULL;
+	return p;
+}
+
+/*
+ * munmap [p, p + len) and expect @exp there, right away and again once
+ * deferred work had its chance.
+ */
+static bool unmap_expect(struct fixture *fx, char *p, uint64_t len,
+			 const struct attrs *exp)
+{
+	return fx_unmap(fx, p, len) &&
+	       expect_range(fx, "immediately after munmap", p, len, exp) &&
+	       settle(fx) &&
+	       expect_range(fx, "after settling", p, len, exp);
+}
+
 /* ---------------------------------------------------------------------- */
 /* GPU submission                                                         */
 /* ---------------------------------------------------------------------- */
@@ -711,10 +736,7 @@ static void test_cpu_only_munmap_reset(struct test *t)
 	    !expect_range(&fx, "after mmap", p, CHUNK, &def) ||
 	    !madv_apply(&fx, p, CHUNK, &set) ||
 	    !expect_range(&fx, "after madvise", p, CHUNK, &set) ||
-	    !fx_unmap(&fx, p, CHUNK) ||
-	    !expect_range(&fx, "immediately after munmap", p, CHUNK, &def) ||
-	    !settle(&fx) ||
-	    !expect_range(&fx, "after settling", p, CHUNK, &def))
+	    !unmap_expect(&fx, p, CHUNK, &def))
 		goto out;
 
 	/* Nothing else in the window was ever madvised. */
@@ -746,11 +768,8 @@ static void partial_munmap(struct test *t, enum part which)
 	def = attrs_default(&fx);
 	set = attrs_set(&fx);
 
-	p = fx_map(&fx, TEST_OFF, 3 * CHUNK);
-	if (!p ||
-	    !madv_apply(&fx, p, 3 * CHUNK, &set) ||
-	    !expect_range(&fx, "after madvise", p, 3 * CHUNK, &set) ||
-	    !fx_unmap(&fx, p + which * CHUNK, CHUNK))
+	p = fx_map_advised(&fx, TEST_OFF, 3 * CHUNK, &set);
+	if (!p || !fx_unmap(&fx, p + which * CHUNK, CHUNK))
 		goto out;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -859,15 +878,9 @@ static void test_no_autoreset_control(struct test *t)
 		goto out;
 	set = attrs_set(&fx);
 
-	p = fx_map(&fx, TEST_OFF, CHUNK);
-	if (!p ||
-	    !madv_apply(&fx, p, CHUNK, &set) ||
-	    !expect_range(&fx, "after madvise", p, CHUNK, &set) ||
-	    !fx_unmap(&fx, p, CHUNK) ||
-	    !expect_range(&fx, "immediately after munmap", p, CHUNK, &set) ||
-	    !settle(&fx))
-		goto out;
-	expect_range(&fx, "after settling", p, CHUNK, &set);
+	p = fx_map_advised(&fx, TEST_OFF, CHUNK, &set);
+	if (p)
+		unmap_expect(&fx, p, CHUNK, &set);
 out:
 	fx_close(&fx);
 }
@@ -895,10 +908,8 @@ static void test_gpu_touched_munmap(struct test *t)
 	set = attrs_set(&fx);
 	aux = attrs_aux(&fx);
 
-	p = fx_map(&fx, TEST_OFF, CHUNK);
-	if (!p ||
-	    !madv_apply(&fx, p, CHUNK, &set) ||
-	    !expect_range(&fx, "after madvise", p, CHUNK, &set))
+	p = fx_map_advised(&fx, TEST_OFF, CHUNK, &set);
+	if (!p)
 		goto out;
 
 	for (i = 0; i < ARRAY_SIZE(offs); i++)
@@ -1325,10 +1336,8 @@ static void test_fork_child_munmap(struct test *t)
 	def = attrs_default(&fx);
 	set = attrs_set(&fx);
 
-	p = fx_map(&fx, TEST_OFF, CHUNK);
-	if (!p ||
-	    !madv_apply(&fx, p, CHUNK, &set) ||
-	    !expect_range(&fx, "after madvise", p, CHUNK, &set))
+	p = fx_map_advised(&fx, TEST_OFF, CHUNK, &set);
+	if (!p)
 		goto out;
 
 	fflush(stdout);
