@@ -8,6 +8,7 @@
 # make bench   the benchmark table (docs/BENCHMARKS.md)
 # make series  the series as one addressed mbox (build/series-vN.mbox)
 # make bump    start the next version (series/VERSION, vN: change logs)
+# make igt     the IGT series (igt/): apply, build, list, skip check, checkpatch
 #
 # KSRC=/path/to/linux uses that tree as the base instead of Debian's
 # linux-source-7.3.
@@ -17,7 +18,7 @@ export KSRC
 # Debian's python3 (with the modules deps.sh installs) before any other.
 export PATH := /usr/bin:$(PATH)
 
-.PHONY: all kunit deps tree export test bench series bump clean distclean
+.PHONY: all kunit deps tree export test bench series bump igt clean distclean
 all: kunit
 
 deps:
@@ -43,6 +44,9 @@ series:
 
 bump:
 	@scripts/bump.sh
+
+igt: deps
+	@scripts/igt.sh
 
 clean:
 	rm -rf build
