@@ -1,34 +1,64 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Read a KUnit console log: results per suite, and splats.
+"""Read a KUnit console log: results per suite, completion, and splats.
 
-ktap.py table LOG [SUITE_GLOB...]   print a table of suites, exit 1 on failure
-ktap.py splats LOG                  print one normalised signature per splat
+ktap.py table LOG [SUITE...]        print a table of suites; exit 1 if a suite
+                                    failed, a named suite (exact name) is
+                                    missing, or the run did not complete
+ktap.py complete LOG                exit 1 unless the run completed
+ktap.py required LOG SUITE FILE     exit 1 unless every case FILE lists for
+                                    SUITE ran and passed (a skip fails)
+ktap.py splats LOG                  print one signature (kind @ site) per splat
 ktap.py newsplats LOG BASE_SIGS     print splats of LOG not in BASE_SIGS, exit 1 if any
-ktap.py kmemleak LOG                print kmemleak reports of objects the series allocated, exit 1 if any
+ktap.py kmemleak LOG                print kmemleak reports of objects the series
+                                    allocated, exit 1 if any, or if the report
+                                    is missing or could not be read
 ktap.py testsplats LOG              print splats from the start of KUnit on, exit 1 if any;
                                     splats of the boot before it are listed, not counted
+
+A run is complete when the top-level KTAP plan (1..N) has all of its N
+results and the guest powered off after the last one: the kernel command
+line echoed at boot proves nothing.
 """
-import fnmatch
 import re
 import sys
 
 PREFIX = re.compile(r'^\[\s*\d+\.\d+\]\s?')
 RESULT = re.compile(r'^(\s*)(not ok|ok) (\d+) (\S+)(?:\s*#\s*(\S+))?')
+PLAN = re.compile(r'^1\.\.(\d+)\s*$')
+POWER_OFF = 'reboot: Power down'
 
-SPLAT = [
-    (re.compile(r'WARNING: (?:CPU: \d+ PID: \d+ )?.*?\b(\S+\.[ch]:\d+)'), lambda m: 'WARNING at ' + m.group(1)),
-    (re.compile(r'WARNING: (possible .*|inconsistent lock state|suspicious RCU usage.*|bad unlock balance.*|held lock freed.*|lock held when returning.*|Nested lock was not taken|circular locking.*)'),
+# A splat's kind, from its first line. The site comes from the message when
+# it names one (file:line, "in func"), else from the report that follows.
+KINDS = [
+    (re.compile(r'WARNING: (possible .*|inconsistent lock state|suspicious RCU usage|bad unlock balance|held lock freed|lock held when returning|Nested lock was not taken|circular locking)'),
      lambda m: 'LOCKDEP ' + m.group(1)),
-    (re.compile(r'(DEBUG_LOCKS_WARN_ON\(.*\))'), lambda m: m.group(1)),
-    (re.compile(r'BUG: (KASAN: [\w-]+) in ([\w.]+)'), lambda m: 'BUG ' + m.group(1) + ' in ' + m.group(2)),
-    (re.compile(r'BUG: (.*)'), lambda m: 'BUG ' + re.sub(r'0x[0-9a-f]+|\d+', 'N', m.group(1))),
-    (re.compile(r'INFO: task (\S+):\d+ blocked for more than'), lambda m: 'HUNG ' + m.group(1)),
+    (re.compile(r'WARNING: (?:CPU: \d+ PID: \d+ )?.*?\b(\S+\.[ch]:\d+)'), lambda m: 'WARNING'),
+    (re.compile(r'(DEBUG_LOCKS_WARN_ON)\(.*\)'), lambda m: m.group(1)),
+    (re.compile(r'BUG: (KASAN: [\w-]+) in ([\w.]+)'), lambda m: 'BUG ' + m.group(1)),
+    (re.compile(r'BUG: ([^:]*?)(?: at | for |:|$)'), lambda m: 'BUG ' + re.sub(r'0x[0-9a-f]+|\d+', 'N', m.group(1)).strip()),
+    (re.compile(r'INFO: task \S+:\d+ blocked for more than'), lambda m: 'HUNG task'),
     (re.compile(r'(unreferenced object) 0x'), lambda m: 'KMEMLEAK ' + m.group(1)),
     (re.compile(r'(Kernel panic - not syncing: .*)'), lambda m: re.sub(r'\d+', 'N', m.group(1))),
     (re.compile(r'(general protection fault|Oops:)'), lambda m: m.group(1)),
     (re.compile(r'ODEBUG: (\w+ \w+) .*object type: (\S+)'), lambda m: 'ODEBUG ' + m.group(1) + ' ' + m.group(2)),
 ]
+SITE_IN_MSG = [
+    re.compile(r'\b([\w/.-]+\.[ch]:\d+)'),
+    re.compile(r'BUG: KASAN: [\w-]+ in ([\w.]+)'),
+]
+FRAME = re.compile(r'^\s*(\?\s+)?([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+')
+AT = re.compile(r'\bat: ([A-Za-z_][\w.]*)\+0x')
+RIP = re.compile(r'^RIP: [0-9a-f]+:([A-Za-z_][\w.]*)\+0x')
+# Frames that say how a report was raised or how a task waits, not where.
+GENERIC = re.compile(
+    r'^(dump_stack|show_stack|__dump_stack|__warn|warn_|report_bug|handle_bug|exc_|asm_exc|'
+    r'__schedule|schedule|io_schedule|__mutex_lock|mutex_lock|__rwsem|rwsem_|down_|up_|_raw_|'
+    r'lock_acquire|__lock_acquire|lock_release|lockdep_|print_|check_|validate_chain|'
+    r'__might|might_|__kasan|kasan_|kmem_cache|__kmalloc|kmalloc|__kfree|kfree|debug_|__debug|'
+    r'wait_for_|__wait|wait_|__flush_work|flush_work|__cancel_work|cancel_|panic|'
+    r'kunit_|kthread|ret_from_fork|worker_thread|process_one_work|do_syscall|entry_SYSCALL|'
+    r'complete|__refcount|refcount_|rcu_|__rcu)')
 
 
 def lines(path):
@@ -38,33 +68,79 @@ def lines(path):
 
 
 def parse(path):
-    """Return [(suite, result, passed, failed, skipped)] for top-level suites.
+    """Return [(suite, result, passed, failed, skipped, cases)] for top-level
+    suites; cases maps a case name to PASS, FAIL or SKIP.
 
     KTAP: a suite's cases report at an indent of four spaces, its own result
     line has none; parameterised sub-cases (deeper) are summed up by their
     case line.
     """
     suites = []
-    counts = {'pass': 0, 'fail': 0, 'skip': 0}
+    cases = {}
     for line in lines(path):
         m = RESULT.match(line)
         if not m:
             continue
         indent, res, _, name, directive = m.groups()
-        kind = 'skip' if directive == 'SKIP' else ('pass' if res == 'ok' else 'fail')
+        kind = 'SKIP' if directive == 'SKIP' else ('PASS' if res == 'ok' else 'FAIL')
         if len(indent) == 0:
-            status = {'skip': 'SKIP', 'pass': 'PASS', 'fail': 'FAIL'}[kind]
-            suites.append((name, status, counts['pass'], counts['fail'], counts['skip']))
-            counts = {'pass': 0, 'fail': 0, 'skip': 0}
+            n = {k: sum(1 for v in cases.values() if v == k) for k in ('PASS', 'FAIL', 'SKIP')}
+            suites.append((name, kind, n['PASS'], n['FAIL'], n['SKIP'], cases))
+            cases = {}
         elif len(indent) == 4:
-            counts[kind] += 1
+            cases[name] = kind
     return suites
 
 
+def completed(path):
+    """(True, '') if the top-level plan has all its results and the guest
+    powered off after the last; else (False, why)."""
+    plan = None
+    results = 0
+    off_after = False
+    for line in lines(path):
+        if plan is None:
+            m = PLAN.match(line)
+            if m:
+                plan = int(m.group(1))
+            continue
+        m = RESULT.match(line)
+        if m and m.group(1) == '':
+            results += 1
+            off_after = False
+        elif line.startswith(POWER_OFF):
+            off_after = True
+    if plan is None:
+        return False, 'KUnit never started (no top-level KTAP plan)'
+    if results < plan:
+        return False, f'the run stopped after {results} of {plan} suites'
+    if not off_after:
+        return False, 'the guest did not power off after the last suite'
+    return True, ''
+
+
+def block_site(block):
+    """Where a report points: a lockdep "at:" line, RIP, or the first frame
+    of its trace that is not generic."""
+    for line in block:
+        m = AT.search(line)
+        if m:
+            return m.group(1)
+    for line in block:
+        m = RIP.match(line.strip())
+        if m and not GENERIC.match(m.group(1)):
+            return m.group(1)
+    for line in block:
+        m = FRAME.match(line)
+        if m and not m.group(1) and not GENERIC.match(m.group(2)):
+            return m.group(2)
+    return '?'
+
+
 def splats(path, since=None, until='kmemleak-init: report begins'):
-    """Splat signatures; with since, only from that line on; never in the
-    kmemleak report, which the kmemleak command judges."""
-    out = []
+    """Splat signatures, "KIND @ SITE"; with since, only from that line on;
+    never in the kmemleak report, which the kmemleak command judges."""
+    text = []
     started = since is None
     for line in lines(path):
         if line.startswith(until):
@@ -72,32 +148,121 @@ def splats(path, since=None, until='kmemleak-init: report begins'):
         if not started:
             started = line.startswith(since)
             continue
-        for rx, sig in SPLAT:
+        text.append(line)
+    heads = []
+    for i, line in enumerate(text):
+        for rx, kind in KINDS:
             m = rx.search(line)
             if m:
-                out.append(sig(m))
+                heads.append((i, kind(m), line))
                 break
+    out = []
+    for k, (i, kind, line) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(text)
+        site = None
+        # A WARNING names its WARN_ON() and KASAN the faulting function;
+        # other messages name a generic place (might_sleep() in the
+        # allocator, say): their trace says where.
+        if kind == 'WARNING' or kind.startswith('BUG KASAN'):
+            for rx in SITE_IN_MSG:
+                m = rx.search(line)
+                if m:
+                    site = m.group(1)
+                    break
+        if site is None:
+            site = block_site(text[i + 1:min(end, i + 80)])
+        out.append(f'{kind} @ {site}')
     return out
 
 
+def cmd_table(path, names):
+    rows = [s for s in parse(path) if not names or s[0] in names]
+    w = max([len(r[0]) for r in rows] + [5])
+    print(f"{'suite':<{w}}  result  pass  fail  skip")
+    for name, st, p, f, s, _ in rows:
+        print(f"{name:<{w}}  {st:<6}  {p:>4}  {f:>4}  {s:>4}")
+    bad = 0
+    seen = {r[0] for r in rows}
+    for n in names:
+        if n not in seen:
+            print('missing suite:', n)
+            bad = 1
+    if not rows:
+        print('no suite in the log')
+        bad = 1
+    if any(r[1] == 'FAIL' for r in rows):
+        bad = 1
+    ok, why = completed(path)
+    if not ok:
+        print('the run did not complete:', why)
+        bad = 1
+    return bad
+
+
+def cmd_required(path, suite, listing):
+    want = []
+    for line in open(listing):
+        line = line.split('#', 1)[0].split()
+        if len(line) == 2 and line[0] == suite:
+            want.append(line[1])
+    got = {s[0]: s[5] for s in parse(path)}
+    if suite not in got:
+        print(f'required: suite {suite} did not run')
+        return 1
+    bad = 0
+    for case in want:
+        st = got[suite].get(case)
+        if st != 'PASS':
+            print(f'required case {suite}.{case}: {st or "did not run"}')
+            bad = 1
+    print(f'info: {suite}: {len(want)} required cases checked')
+    return bad
+
+
+def cmd_kmemleak(path):
+    ours = re.compile(r'xe_autoreset|xe_svm_unmapped|xe_svm_reset|xe_vm_reset_mem_attrs|'
+                      r'xe_vma_set_default_mem_attrs|xe_vm_kunit|drm_pagemap|\bar_')
+    text = list(lines(path))
+    errors = [l for l in text if l.startswith('kmemleak-init: cannot')]
+    for l in errors:
+        print(l)
+    try:
+        b = text.index('kmemleak-init: report begins')
+        e = text.index('kmemleak-init: report ends')
+    except ValueError:
+        print('no complete kmemleak report in the log')
+        return 1
+    if errors:
+        return 1
+    blocks, cur = [], []
+    for l in text[b + 1:e]:
+        if l.startswith('unreferenced object') and cur:
+            blocks.append(cur)
+            cur = []
+        cur.append(l)
+    if cur:
+        blocks.append(cur)
+    blocks = [bl for bl in blocks if bl[0].startswith('unreferenced object')]
+    bad = [bl for bl in blocks if any(ours.search(x) for x in bl)]
+    print(f'kmemleak: {len(blocks)} unreferenced objects, {len(bad)} allocated by the series')
+    for bl in bad:
+        print('\n'.join(bl))
+    return 1 if bad else 0
+
+
 def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
     cmd, path = sys.argv[1], sys.argv[2]
     if cmd == 'table':
-        globs = sys.argv[3:] or ['*']
-        rows = [s for s in parse(path) if any(fnmatch.fnmatch(s[0], g) for g in globs)]
-        done = any('reboot: Power down' in l or 'kunit_shutdown' in l for l in lines(path))
-        w = max([len(r[0]) for r in rows] + [5])
-        print(f"{'suite':<{w}}  result  pass  fail  skip")
-        for name, st, p, f, s in rows:
-            print(f"{name:<{w}}  {st:<6}  {p:>4}  {f:>4}  {s:>4}")
-        bad = [r for r in rows if r[1] == 'FAIL']
-        if not rows:
-            print('no suite matched', ' '.join(globs))
-            sys.exit(1)
-        if not done:
-            print('the guest did not power off: the run did not complete')
-            sys.exit(1)
-        sys.exit(1 if bad else 0)
+        sys.exit(cmd_table(path, sys.argv[3:]))
+    if cmd == 'complete':
+        ok, why = completed(path)
+        if not ok:
+            print('the run did not complete:', why)
+        sys.exit(0 if ok else 1)
+    if cmd == 'required':
+        sys.exit(cmd_required(path, sys.argv[3], sys.argv[4]))
     if cmd == 'splats':
         for s in splats(path):
             print(s)
@@ -117,28 +282,8 @@ def main():
             print('splat:', x)
         sys.exit(1 if new else 0)
     if cmd == 'kmemleak':
-        ours = re.compile(r'xe_autoreset|xe_svm_unmapped|xe_svm_reset|xe_vm_reset_mem_attrs|'
-                          r'xe_vma_set_default_mem_attrs|xe_vm_kunit|drm_pagemap|\bar_')
-        text = [l for l in lines(path)]
-        try:
-            b = text.index('kmemleak-init: report begins')
-            e = text.index('kmemleak-init: report ends')
-        except ValueError:
-            sys.exit('no kmemleak report in the log')
-        blocks, cur = [], []
-        for l in text[b + 1:e]:
-            if l.startswith('unreferenced object') and cur:
-                blocks.append(cur)
-                cur = []
-            cur.append(l)
-        if cur:
-            blocks.append(cur)
-        bad = [bl for bl in blocks if any(ours.search(x) for x in bl)]
-        print(f'kmemleak: {len(blocks)} unreferenced objects, {len(bad)} allocated by the series')
-        for bl in bad:
-            print('\n'.join(bl))
-        sys.exit(1 if bad else 0)
-    sys.exit('usage: ktap.py table|splats|newsplats|kmemleak LOG ...')
+        sys.exit(cmd_kmemleak(path))
+    sys.exit(__doc__)
 
 
 if __name__ == '__main__':

@@ -28,7 +28,7 @@ series_digest() {
 	cat "$top"/series/*.patch 2>/dev/null | sha1sum | cut -c1-16
 }
 
-# The KUnit suites that belong to the series (globs, one per line).
+# The KUnit suites the series adds (exact names, one per line).
 series_suites() {
 	grep -v '^#' "$top/configs/series-suites" | grep -v '^$'
 }
