@@ -271,12 +271,10 @@ variant() {
 c_variant_xe_m_thp_n() { variant xe-m-thp-n variant-xe-m-thp-n.config; }
 c_variant_gpusvm_n() { variant gpusvm-n variant-gpusvm-n.config; }
 
-c_hw() {
-	local hdr=$w/hdr
-	rm -rf "$hdr"
-	make -s -C "$tree" O="$w/hdr-obj" ARCH=x86_64 headers_install INSTALL_HDR_PATH="$hdr" || return 1
-	make -s -C "$top/tests/hw" clean >/dev/null 2>&1
-	make -C "$top/tests/hw" HDRS="$hdr/include" check
+# The hardware tests as an IGT series: applied, built with the testplan
+# check, listed, skipping here, checkpatch clean (scripts/igt.sh).
+c_igt() {
+	KTREE=$tree scripts/igt.sh
 }
 
 # debug_judge LOG SUITE: SUITE ran to the end and passed, every case
@@ -421,7 +419,7 @@ PY
 run_checks() {
 	if ! check apply c_apply; then
 		for n in checkpatch kernel-doc base-build base-kunit bisect final-build kunit warnings \
-			debug-kunit variant-xe-m-thp-n variant-gpusvm-n docs mbox hw; do
+			debug-kunit variant-xe-m-thp-n variant-gpusvm-n docs mbox igt; do
 			skipped "$n" "the series does not apply"
 		done
 		return
@@ -451,6 +449,6 @@ run_checks() {
 	check variant-gpusvm-n c_variant_gpusvm_n
 	check docs c_docs
 	check mbox c_mbox
-	[ -d "$top/tests/hw" ] && check hw c_hw
+	check igt c_igt
 	return 0
 }
