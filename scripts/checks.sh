@@ -48,6 +48,12 @@ checkpatch_one() {
 		python3 "$top/scripts/allow.py" --rc "$rc" "$top/configs/checkpatch-allow" "$(basename "$p")"
 }
 
+# The checks' own self-test (scripts/selftest.sh): planted defects that
+# each check must catch. Cheap; it runs before the expensive steps.
+c_selftest() {
+	TREE=$tree scripts/selftest.sh
+}
+
 c_checkpatch() {
 	local p rc=0
 	mapfile -t patches < <(series_patches)
@@ -418,12 +424,13 @@ PY
 
 run_checks() {
 	if ! check apply c_apply; then
-		for n in checkpatch kernel-doc base-build base-kunit bisect final-build kunit warnings \
+		for n in selftest checkpatch kernel-doc base-build base-kunit bisect final-build kunit warnings \
 			debug-kunit variant-xe-m-thp-n variant-gpusvm-n docs mbox igt; do
 			skipped "$n" "the series does not apply"
 		done
 		return
 	fi
+	check selftest c_selftest
 	check checkpatch c_checkpatch
 	check kernel-doc c_kerneldoc
 	if check base-build c_base_build; then
