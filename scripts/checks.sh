@@ -106,7 +106,7 @@ c_base_build() {
 	kbuild "$tree" "$o_main" bzImage || return 1
 	# What vmlinux.o leaves to the final link (linker-script symbols): the
 	# reference of the bisect steps' link check.
-	nm -u "$o_main/vmlinux.o" | awk '{ print $2 }' | sort -u > "$w/undef.base"
+	nm -u "$o_main/vmlinux.o" | awk '$1 == "U" { print $2 }' | sort -u > "$w/undef.base"
 	# W=1 and sparse on the files the series touches, as the base has them
 	# (the series' own files do not exist yet).
 	warn_pass base
@@ -144,7 +144,7 @@ warn_pass() {
 link_check() {
 	local new
 	kbuild "$tree" "$1" modpost || return 1
-	new=$(nm -u "$1/vmlinux.o" | awk '{ print $2 }' | sort -u | comm -13 "$w/undef.base" -)
+	new=$(nm -u "$1/vmlinux.o" | awk '$1 == "U" { print $2 }' | sort -u | comm -13 "$w/undef.base" -)
 	[ -z "$new" ] && return 0
 	echo "undefined in vmlinux.o (the final link would fail):"
 	echo "$new"
@@ -259,7 +259,10 @@ variant() {
 	sort -u -o "$w/var.exported" "$w/var.exported"
 	bad=0
 	for m in "${objs[@]}"; do
-		nm -u "$o/$m" | awk '{ print $2 }' | sort -u > "$w/var.undef"
+		# Strong references only (a weak one may stay undefined); a
+		# module's __this_module comes with its .mod.c at modpost.
+		nm -u "$o/$m" | awk '$1 == "U" && $2 != "__this_module" { print $2 }' |
+			sort -u > "$w/var.undef"
 		if [ "$m" = drm-builtin.o ]; then
 			comm -23 "$w/var.undef" "$w/var.defined" > "$w/var.missing"
 		else
