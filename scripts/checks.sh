@@ -340,7 +340,7 @@ docs_judge() {
 		echo "$new"
 		rc=1
 	fi
-	for title in "Madvise autoreset of CPU-only ranges" "Provider lifetime"; do
+	for title in "Madvise autoreset on CPU unmap" "Provider lifetime"; do
 		if grep -rqsF --include='*.html' --exclude-dir=_sources "$title" \
 			"$4/Documentation/output/gpu/"; then
 			echo "info: rendered: \"$title\""

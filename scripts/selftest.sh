@@ -130,7 +130,7 @@ subst "$fx/docs-base.log" "$d/base" > "$d/base.log"
 subst "$fx/docs-base.log" "$d/head" > "$d/head.log"
 subst "$fx/docs-new-warning.log" "$d/new" > "$d/new.log"
 for t in head new; do
-	printf '<h2>Madvise autoreset of CPU-only ranges</h2>\n<h2>Provider lifetime</h2>\n' \
+	printf '<h2>Madvise autoreset on CPU unmap</h2>\n<h2>Provider lifetime</h2>\n' \
 		> "$d/$t/Documentation/output/gpu/drm-mm.html"
 done
 expect_pass "docs: no new warning, both DOC sections rendered" \
@@ -138,7 +138,7 @@ expect_pass "docs: no new warning, both DOC sections rendered" \
 expect_fail "docs: a new Sphinx warning" 'xe_vm.c:+ WARNING: Inline emphasis' \
 	docs_judge "$d/base.log" "$d/base" "$d/new.log" "$d/new"
 rm "$d/head/Documentation/output/gpu/drm-mm.html"
-printf 'Madvise autoreset of CPU-only ranges\nProvider lifetime\n' \
+printf 'Madvise autoreset on CPU unmap\nProvider lifetime\n' \
 	> "$d/head/Documentation/output/gpu/_sources/drm-mm.rst.txt"
 expect_fail "docs: the DOC sections only in the _sources copy" 'is not on any rendered page' \
 	docs_judge "$d/base.log" "$d/base" "$d/head.log" "$d/head"
