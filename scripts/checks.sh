@@ -253,7 +253,9 @@ variant() {
 	(cd "$o" && nm --defined-only "${objs[@]}") | awk 'NF == 3 { print $3 }' > "$w/var.defined"
 	nm --defined-only "$o_main/vmlinux" | awk '{ print $3 }' >> "$w/var.defined"
 	sort -u -o "$w/var.defined" "$w/var.defined"
-	awk '{ print $2 }' "$o_main/Module.symvers" | sort -u > "$w/var.exported"
+	# What vmlinux exports: modpost writes it to vmlinux.symvers.
+	[ -s "$o_main/vmlinux.symvers" ] || { echo "no $o_main/vmlinux.symvers"; return 1; }
+	awk '{ print $2 }' "$o_main/vmlinux.symvers" | sort -u > "$w/var.exported"
 	(cd "$o" && nm --defined-only "${objs[@]:1}" 2>/dev/null) |
 		awk 'NF == 3 { print $3 }' >> "$w/var.exported"
 	sort -u -o "$w/var.exported" "$w/var.exported"

@@ -41,8 +41,11 @@ if [ -f "$o/.config" ] && [ -f "$o/.config.fragment" ] && cmp -s "$new" "$o/.con
 	exit 0
 fi
 grep -v '^# undefined: ' "$new" > "$o/.config"
-mv "$new" "$o/.config.fragment"
+rm -f "$o/.config.fragment"
 make -s -C "$tree" O="$o" ARCH=x86_64 olddefconfig >/dev/null
+# The key only once olddefconfig is through: an interrupted run must not
+# leave a half-made .config that the next run takes as done.
+mv "$new" "$o/.config.fragment"
 bad=0
 while IFS='=' read -r k v; do
 	# A symbol the series adds does not exist in the base: nothing to set.
