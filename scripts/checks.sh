@@ -326,14 +326,18 @@ c_debug_kunit() {
 	return $rc
 }
 
+# The series' DOC sections, by title.
+doc_titles=("Madvise autoreset on CPU unmap" "Provider lifetime")
+
 # docs_judge BASELOG BASEOUT HEADLOG HEADOUT: the Sphinx build of the
 # series (its log HEADLOG, output directory HEADOUT) has no warning that the
-# base's has not, and the series' DOC sections are on its rendered pages
-# (HTML; the copies of the .rst sources Sphinx keeps in _sources/ do not
-# count). Warnings are compared without the tree, the output directory and
-# line numbers.
+# base's has not, and the text of the series' DOC sections is on its
+# rendered HTML pages (scripts/docrender.py: a :doc: directive renders the
+# text, not the title, and the _sources/ copies of the .rst hold the title
+# whatever rendered). Warnings are compared without the tree, the output
+# directory and line numbers.
 docs_judge() {
-	local rc=0 new title
+	local rc=0 new
 	docs_warnings "$1" "$2" > "$2.warn"
 	docs_warnings "$3" "$4" > "$4.warn"
 	new=$(comm -13 "$2.warn" "$4.warn")
@@ -342,15 +346,8 @@ docs_judge() {
 		echo "$new"
 		rc=1
 	fi
-	for title in "Madvise autoreset on CPU unmap" "Provider lifetime"; do
-		if grep -rqsF --include='*.html' --exclude-dir=_sources "$title" \
-			"$4/Documentation/output/gpu/"; then
-			echo "info: rendered: \"$title\""
-		else
-			echo "docs: \"$title\" is not on any rendered page"
-			rc=1
-		fi
-	done
+	python3 "$top/scripts/docrender.py" "$tree" "$4/Documentation/output/gpu/" \
+		"${doc_titles[@]}" || rc=1
 	echo "info: $(wc -l < "$4.warn") warning lines with the series, $(wc -l < "$2.warn") at base"
 	return $rc
 }
