@@ -129,6 +129,9 @@ warn_pass() {
 	: > "$w/warn.$1"
 	: > "$w/sparse.$1"
 	[ -n "$objs" ] || return 0
+	# Compiled again whatever their state: an object already built with
+	# the same flags would not be, and would print no diagnostic.
+	(cd "$o_main" && rm -f $objs)
 	# shellcheck disable=SC2086
 	SPARSE_LOG=$w/sparse.$1 \
 	kbuild "$tree" "$o_main" W=1 C=2 CHECK="$top/scripts/sparse-wrap.sh" $objs 2>&1 |
