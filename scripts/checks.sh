@@ -28,9 +28,8 @@ c_apply() {
 	# otherwise apply silently.
 	rm -rf "$w/export"
 	mkdir -p "$w/export"
-	cp "$top/series/0000-cover-letter.patch" "$w/export/" 2>/dev/null || true
 	TREE=$tree OUT=$w/export scripts/export.sh || return 1
-	diff -r "$top/series" "$w/export" -x VERSION -x notes -x '*.md'
+	diff -r "$top/series" "$w/export" -x VERSION -x SERIES -x notes -x '*.md'
 }
 
 # checkpatch_one PATCH [OPTION...]: checkpatch.pl --strict on PATCH (an

@@ -3,7 +3,7 @@
 # Install the Debian packages the tooling needs, once per machine.
 set -euo pipefail
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev qemu-system-x86
-      sparse python3 python3-ply python3-git python3-sphinx python3-yaml git xz-utils cpio rsync perl libdrm-dev pkg-config
+      sparse python3 python3-ply python3-git python3-sphinx python3-yaml git b4 xz-utils cpio rsync perl libdrm-dev pkg-config
       # IGT (scripts/igt.sh): what igt-gpu-tools needs to configure and build an xe test
       meson ninja-build libpciaccess-dev libkmod-dev libunwind-dev libdw-dev libcairo2-dev libudev-dev
       libpixman-1-dev libglib2.0-dev zlib1g-dev libjson-c-dev libpci-dev python3-docutils)

@@ -13,19 +13,28 @@ kbuild() {
 	make -s -C "$tree" O="$o" ARCH=x86_64 -j"$jobs" "$@"
 }
 
-# The series' patches, cover letter excluded, in order.
+# The series, in the order they apply: "DIR PATCHES" per line (series/SERIES).
+series_list() {
+	grep -v '^#' "$top/series/SERIES" | grep -v '^$'
+}
+
+# series_patches [DIR]: the patches of the series in series/DIR, or of
+# all the series in order; cover letters excluded.
 series_patches() {
-	local p
-	for p in "$top"/series/*.patch; do
-		[ -f "$p" ] || continue
-		case "$(basename "$p")" in 0000-*) continue ;; esac
-		echo "$p"
+	local d p dirs
+	if [ $# -gt 0 ]; then dirs=$1; else dirs=$(series_list | awk '{ print $1 }'); fi
+	for d in $dirs; do
+		for p in "$top/series/$d"/*.patch; do
+			[ -f "$p" ] || continue
+			case "$(basename "$p")" in 0000-*) continue ;; esac
+			echo "$p"
+		done
 	done
 }
 
 # Digest of everything that decides what the series tree contains.
 series_digest() {
-	cat "$top"/series/*.patch 2>/dev/null | sha1sum | cut -c1-16
+	cat "$top/series/SERIES" "$top"/series/*/*.patch 2>/dev/null | sha1sum | cut -c1-16
 }
 
 # The KUnit suites the series adds (exact names, one per line).

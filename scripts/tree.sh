@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # (Re)create build/linux: the base kernel as the first commit, then one
-# commit per patch of series/ applied with git am.
+# commit per patch of the series in series/ (series/SERIES gives their
+# order), applied with git am.
 #
 # KSRC=/path/to/linux uses that tree (git or plain) as the base instead of
 # Debian's linux-source-7.3. Its working tree is read, never changed.
@@ -107,12 +108,8 @@ git tag -f series-base >/dev/null
 git checkout -q -b series
 echo "tree: base is '$(git log -1 --format=%s series-base)'"
 [ "${APPLY:-1}" = 1 ] || exit 0
-shopt -s nullglob
-patches=()
-for p in "$top"/series/*.patch; do
-	case "$(basename "$p")" in 0000-*) continue ;; esac
-	patches+=("$p")
-done
+source "$top/scripts/lib.sh"
+mapfile -t patches < <(series_patches)
 if [ ${#patches[@]} -gt 0 ]; then
 	git "${git_id[@]}" am -q --whitespace=error-all "${patches[@]}"
 fi
