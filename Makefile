@@ -6,7 +6,8 @@
 # make tree    (re)create build/linux from the base and series/
 # make export  write build/linux's commits back into series/
 # make bench   the benchmark table (docs/BENCHMARKS.md)
-# make series  the series as one addressed mbox (build/series-vN.mbox)
+# make series  one addressed mbox per series (build/DIR-vN.mbox), signed
+#              by git config user.name/email; DRY_RUN=1 for a placeholder
 # make bump    start the next version (series/VERSION, vN: change logs)
 # make igt     the IGT series (igt/): apply, build, list, skip check, checkpatch
 #

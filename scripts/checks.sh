@@ -380,49 +380,113 @@ c_docs() {
 	return $rc
 }
 
-# The addressed mbox: every message goes to intel-xe or dri-devel, and
-# git am of the one file on a fresh base gives the series' tree exactly.
-c_mbox() {
-	local rc=0 want got
-	TREE=$tree OUT=$w/series.mbox scripts/mbox.sh > "$w/mbox.out" || return 1
-	sed 's/^/info: /' "$w/mbox.out"
-	python3 - "$w/series.mbox" <<'PY' || rc=1
+# The mboxes of make series, one per series (scripts/mbox.sh): every
+# message goes to intel-xe or dri-devel and is signed by the sender; the
+# placeholder identity is refused unless it is a dry run; and, on a fresh
+# base, git am of each mbox in the order of series/SERIES, and git am of
+# what `b4 am` (offline) makes of each, give the tree of the series at
+# the end of that series, one commit per patch.
+mbox_msgs() {
+	python3 - "$@" <<'PY'
 import re, sys
-msgs = re.split(r'^From 0{40} ', open(sys.argv[1]).read(), flags=re.M)[1:]
+path, sender = sys.argv[1:]
+msgs = re.split(r'^From 0{40} .*\n', open(path).read(), flags=re.M)[1:]
 bad = 0
-for m in msgs:
+for k, m in enumerate(msgs):
     head = m.split('\n\n', 1)[0]
+    if re.search(r'\n[ \t]', head):
+        print('folded header in', path); bad = 1
     subj = re.search(r'^Subject: (.*)$', head, re.M).group(1)
-    to = re.search(r'^To: ((?:.*\n(?: .*\n)*))', head + '\n', re.M)
+    to = re.search(r'^To: (.*)$', head, re.M)
     if not to or not re.search(r'intel-xe@|dri-devel@', to.group(1)):
-        print('not addressed to intel-xe or dri-devel:', subj)
-        bad = 1
-print(f'{len(msgs)} messages')
+        print('not addressed to intel-xe or dri-devel:', subj); bad = 1
+    if re.search(r'^From: (.*)$', head, re.M).group(1) != sender:
+        print('not from the sender:', subj); bad = 1
+    body = m.split('\n\n', 1)[1].split('\n---\n', 1)[0]
+    sobs = re.findall(r'^Signed-off-by: (.*)$', body, re.M)
+    if k and sobs[-1:] != [sender]:
+        print('not signed off by the sender last:', subj, sobs); bad = 1
+print(f'{path.rsplit("/", 1)[1]}: {len(msgs)} messages')
 sys.exit(bad)
 PY
-	git -C "$tree" checkout -q -B mbox-check series-base
-	# The cover letter, first in the mbox, has no diff: git am stops on
-	# it, and is told to skip it; any other stop fails the tree check.
-	if git -C "$tree" am -q "$w/series.mbox" > /dev/null 2>&1 ||
-	   git -C "$tree" am -q --skip; then
-		want=$(git -C "$tree" rev-parse 'series^{tree}')
-		got=$(git -C "$tree" rev-parse 'HEAD^{tree}')
-		if [ "$want" != "$got" ]; then
-			echo "git am of the mbox gives tree $got, the series is $want"
-			rc=1
-		fi
-		if [ "$(git -C "$tree" rev-list --count series-base..HEAD)" != \
-		     "$(git -C "$tree" rev-list --count series-base..series)" ]; then
-			echo "git am of the mbox does not give one commit per patch"
-			rc=1
-		fi
-	else
+}
+
+# mbox_apply WHAT BRANCH MBOX END N: git am MBOX on BRANCH (the cover
+# letter, which has no diff, is skipped), then compare with the series
+# at commit END and N new commits.
+mbox_apply() {
+	local what=$1 br=$2 mbox=$3 end=$4 n=$5 before want got
+	before=$(git -C "$tree" rev-parse "$br")
+	git -C "$tree" checkout -q "$br"
+	if ! { git -C "$tree" am -q "$mbox" < /dev/null > /dev/null 2>&1 ||
+	       git -C "$tree" am -q --skip < /dev/null; }; then
 		git -C "$tree" am --abort 2>/dev/null
-		echo "the mbox does not apply"
+		echo "$what: does not apply"
+		return 1
+	fi
+	want=$(git -C "$tree" rev-parse "$end^{tree}")
+	got=$(git -C "$tree" rev-parse 'HEAD^{tree}')
+	if [ "$want" != "$got" ]; then
+		echo "$what: gives tree $got, the series has $want"
+		return 1
+	fi
+	if [ "$(git -C "$tree" rev-list --count "$before..HEAD")" != "$n" ]; then
+		echo "$what: does not give one commit per patch ($n)"
+		return 1
+	fi
+}
+
+c_mbox() {
+	local rc=0 sender d n k=0 done=0 end mbox b4dir mbx out=$w/mbox l list
+	local real_name="Ada Tester" real_email="ada.tester@kernel-sender.net"
+	rm -rf "$out" && mkdir -p "$out"
+	# Refused with the placeholder identity the series is kept with,
+	# unless it is a dry run.
+	if GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="Seed maintainers" \
+	   GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="maintainers@users.noreply.example" \
+	   TREE=$tree OUT=$out/refused scripts/mbox.sh > "$out/refused.log" 2>&1; then
+		echo "make series wrote mboxes for sending with a placeholder identity"
+		rc=1
+	fi
+	# Signed as whoever runs it: a real-looking identity, no dry run.
+	sender="$real_name <$real_email>"
+	GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="$real_name" \
+	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="$real_email" \
+		TREE=$tree OUT=$out scripts/mbox.sh > "$w/mbox.out" || return 1
+	sed 's/^/info: /' "$w/mbox.out"
+	git -C "$tree" branch -f mbox-am series-base
+	git -C "$tree" branch -f mbox-b4 series-base
+	mapfile -t list < <(series_list)
+	for l in "${list[@]}"; do
+		read -r d n <<< "$l"
+		k=$((k + n))
+		end=$(git -C "$tree" rev-list --reverse series-base..series | sed -n "${k}p")
+		mbox=$out/$d-v$(cat "$top/series/VERSION").mbox
+		[ -f "$mbox" ] || { echo "no $mbox"; rc=1; continue; }
+		mbox_msgs "$mbox" "$sender" || rc=1
+		if grep -qi 'noreply\|\.example' "$mbox"; then
+			echo "$d: the placeholder identity is still in the mbox"
+			rc=1
+		fi
+		mbox_apply "git am $d" mbox-am "$mbox" "$end" "$n" || rc=1
+		b4dir=$out/b4-$d
+		mkdir -p "$b4dir"
+		(cd "$b4dir" && b4 --offline-mode am -m "$mbox" -o "$b4dir") < /dev/null > "$b4dir.log" 2>&1 ||
+			{ echo "b4 am $d failed:"; tail -5 "$b4dir.log"; rc=1; continue; }
+		mbx=$(ls "$b4dir"/*.mbx 2>/dev/null | head -1)
+		[ -n "$mbx" ] || { echo "b4 am $d wrote no .mbx"; rc=1; continue; }
+		grep -q "^Total patches: $n\$" "$b4dir.log" ||
+			{ echo "b4 am $d: not $n patches"; grep 'Total patches' "$b4dir.log"; rc=1; }
+		mbox_apply "b4 am $d" mbox-b4 "$mbx" "$end" "$n" || rc=1
+		echo "info: $d: $n patches; git am and b4 am of its mbox give the series tree"
+		done=$((done + 1))
+	done
+	if [ "$done" != "${#list[@]}" ] || [ "$done" = 0 ]; then
+		echo "$done of ${#list[@]} series round-tripped"
 		rc=1
 	fi
 	git -C "$tree" checkout -q series
-	git -C "$tree" branch -q -D mbox-check
+	git -C "$tree" branch -q -D mbox-am mbox-b4
 	return $rc
 }
 

@@ -57,7 +57,14 @@ for l in "${list[@]}"; do
 		git -C "$tree" shortlog --no-merges "$first~1..$last" | sed 's/^\s*$//'
 		git -C "$tree" diff --stat=72 "$first~1..$last" | sed 's/^/ /'
 		echo
-		echo "base-commit: $base_desc"
+		# A base with a commit (KSRC= a git tree) is named the way
+		# git format-patch --base does; Debian's tarball has none.
+		sha=$(echo "$base_desc" | grep -oE '\b[0-9a-f]{40}\b' || true)
+		if [ -n "$sha" ]; then
+			echo "base-commit: $sha"
+		else
+			echo "base: $base_desc"
+		fi
 		# The series before this one, which it applies on top of, as
 		# git format-patch --base names them.
 		for c in "${prereq[@]}"; do
