@@ -119,6 +119,85 @@ c_base_kunit() {
 	sed 's/^/info:   /' "$w/splats-base"
 }
 
+# The series' suites the way a maintainer runs them, with the one command
+# the cover letter gives: upstream's kunit.py on the kunitconfig the series
+# adds (x86_64 under QEMU; GPU SVM cannot be built for UML). Judged on
+# kunit.py's exit code (a failed or crashed case anywhere in the run, fewer
+# suites than the plan, an option of the kunitconfig lost by olddefconfig,
+# a build error) and on the console log kunit.py keeps in its build
+# directory (test.log): each of the series' suites there, by exact name,
+# passed, and the cases configs/required-cases requires (slab fault
+# injection, which the kunitconfig enables) ran and passed.
+kunitcfg_upstream=drivers/gpu/drm/xe/.kunitconfig-svm
+c_kunit_upstream() {
+	local o=$w/kunit-upstream log=$w/kunit-upstream.log out krc rc=0 s
+	[ -f "$tree/$kunitcfg_upstream" ] || { echo "no $kunitcfg_upstream in the tree"; return 1; }
+	mkdir -p "$o"
+	rm -f "$o/test.log" "$log"
+	# KVM hangs on these machines and kunit.py asks QEMU for
+	# "-accel kvm -accel hvf -accel tcg": /dev/kvm is hidden (in a mount
+	# namespace of this command only) so that QEMU settles on TCG.
+	(cd "$tree" && unshare -m sh -c '
+		if [ -e /dev/kvm ]; then mount --bind /dev/null /dev/kvm || exit 125; fi
+		exec "$@"' sh \
+		./tools/testing/kunit/kunit.py run --arch=x86_64 \
+		--kunitconfig "$kunitcfg_upstream" --build_dir="$o" \
+		--jobs="$jobs" --timeout=1800) > "$w/kunit-upstream.out" 2>&1
+	krc=$?
+	grep -E 'ERROR|error:|Not all Kconfig|Missing|CRASHED|FAILED|Testing complete|Elapsed time' \
+		"$w/kunit-upstream.out" | tail -n 20
+	if [ $krc -ne 0 ]; then
+		echo "kunit.py exited with $krc (output: $w/kunit-upstream.out)"
+		rc=1
+	fi
+	if [ ! -s "$o/test.log" ]; then
+		echo "kunit.py ran no kernel: no $o/test.log"
+		return 1
+	fi
+	if grep -q 'Testing complete\. Ran' "$w/kunit-upstream.out"; then
+		echo "info: kunit.py: $(grep -o 'Testing complete\. Ran.*' "$w/kunit-upstream.out" | tail -n 1 | sed 's/\x1b\[[0-9;]*m//g')"
+	else
+		echo "kunit.py printed no result summary"
+		rc=1
+	fi
+	# kunit.py boots with kunit_shutdown=reboot (QEMU -no-reboot exits on
+	# it), ktap.py knows the power-off of our own runner: the same end of
+	# the run, after the last suite.
+	sed -E 's/^(\[ *[0-9]+\.[0-9]+\] ?)?reboot: Restarting system$/\1reboot: Power down/' \
+		"$o/test.log" > "$log"
+	# shellcheck disable=SC2046
+	out=$(scripts/ktap.py table "$log" $(series_suites)) || rc=1
+	printf '%s\n' "$out"
+	for s in $(series_suites); do
+		scripts/ktap.py required "$log" "$s" "$top/configs/required-cases" > "$w/kunit-upstream.req" || rc=1
+		grep -v '^info:' "$w/kunit-upstream.req"
+	done
+	# The kunitconfig enables lockdep; lockdep turns itself off at its
+	# first report, some of which (an uninitialized lock's "trying to
+	# register non-static key") are no splat ktap.py counts: everything
+	# after it ran without lockdep.
+	if grep -q 'turning off the locking correctness validator' "$log"; then
+		echo "lockdep turned itself off during the run, in suite $(awk '
+			/# Subtest:/ { s = $NF }
+			/turning off the locking correctness validator/ { print s; exit }' "$log"):"
+		grep -m 1 -B 3 'turning off the locking correctness validator' "$log"
+		grep -m 1 -A 30 'turning off the locking correctness validator' "$log" |
+			grep -E '^ [a-z_]+\+0x' | grep -vE 'dump_stack|lock_class|lock_acquire|^ \?' | head -n 4
+		rc=1
+	fi
+	# Splats by site, against the base run of our own runner (the same
+	# reference as the kunit check).
+	if [ -s "$w/splats-base" ] || [ "${result[base-kunit]:-}" = pass ]; then
+		scripts/ktap.py newsplats "$log" "$w/splats-base" || rc=1
+	else
+		echo "no base reference run: splats not judged"
+		rc=1
+	fi
+	echo "info: $kunitcfg_upstream: $(scripts/ktap.py table "$log" | awk 'NR > 1 && NF == 5 { n++; p += $3; f += $4; s += $5 } END { printf "%d suites, %d cases passed, %d failed, %d skipped", n, p, f, s }')"
+	printf '%s\n' "$out" | awk 'NR > 1 && NF == 5 { printf "info:   %s: %d passed, %d failed, %d skipped\n", $1, $3, $4, $5 }'
+	return $rc
+}
+
 # warn_pass TAG: build each touched C file with W=1 and sparse, keep the
 # diagnostics (line numbers dropped) in $w/warn.TAG and the files sparse
 # really checked in $w/sparse.TAG.
@@ -493,7 +572,7 @@ c_mbox() {
 run_checks() {
 	if ! check apply c_apply; then
 		for n in selftest checkpatch kernel-doc base-build base-kunit bisect final-build kunit warnings \
-			debug-kunit variant-xe-m-thp-n variant-gpusvm-n docs mbox igt; do
+			kunit-upstream debug-kunit variant-xe-m-thp-n variant-gpusvm-n docs mbox igt; do
 			skipped "$n" "the series does not apply"
 		done
 		return
@@ -518,6 +597,11 @@ run_checks() {
 	else
 		skipped kunit "the series does not build"
 		skipped warnings "the series does not build"
+	fi
+	if [ "${result[base-kunit]:-}" = pass ]; then
+		check kunit-upstream c_kunit_upstream
+	else
+		skipped kunit-upstream "no base reference run"
 	fi
 	check debug-kunit c_debug_kunit
 	check variant-xe-m-thp-n c_variant_xe_m_thp_n

@@ -35,6 +35,8 @@ KINDS = [
      lambda m: 'LOCKDEP ' + m.group(1)),
     (re.compile(r'WARNING: (?:CPU: \d+ PID: \d+ )?.*?\b(\S+\.[ch]:\d+)'), lambda m: 'WARNING'),
     (re.compile(r'(DEBUG_LOCKS_WARN_ON)\(.*\)'), lambda m: m.group(1)),
+    # An uninitialized lock: lockdep reports it and turns itself off.
+    (re.compile(r'INFO: trying to register (non-static key)'), lambda m: 'LOCKDEP ' + m.group(1)),
     (re.compile(r'BUG: (KASAN: [\w-]+) in ([\w.]+)'), lambda m: 'BUG ' + m.group(1)),
     (re.compile(r'BUG: ([^:]*?)(?: at | for |:|$)'), lambda m: 'BUG ' + re.sub(r'0x[0-9a-f]+|\d+', 'N', m.group(1)).strip()),
     (re.compile(r'INFO: task \S+:\d+ blocked for more than'), lambda m: 'HUNG task'),
@@ -54,7 +56,7 @@ RIP = re.compile(r'^RIP: [0-9a-f]+:([A-Za-z_][\w.]*)\+0x')
 GENERIC = re.compile(
     r'^(dump_stack|show_stack|__dump_stack|__warn|warn_|report_bug|handle_bug|exc_|asm_exc|'
     r'__schedule|schedule|io_schedule|__mutex_lock|mutex_lock|__rwsem|rwsem_|down_|up_|_raw_|'
-    r'lock_acquire|__lock_acquire|lock_release|lockdep_|print_|check_|validate_chain|'
+    r'lock_acquire|__lock_acquire|lock_release|lockdep_|register_lock_class|print_|check_|validate_chain|'
     r'__might|might_|__kasan|kasan_|kmem_cache|__kmalloc|kmalloc|__kfree|kfree|debug_|__debug|'
     r'wait_for_|__wait|wait_|__flush_work|flush_work|__cancel_work|cancel_|panic|'
     r'kunit_|kthread|ret_from_fork|worker_thread|process_one_work|do_syscall|entry_SYSCALL|'
