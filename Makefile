@@ -40,7 +40,7 @@ test: deps
 bench: deps
 	@scripts/bench.sh
 
-series:
+series: deps
 	@scripts/mbox.sh
 
 bump:

@@ -41,3 +41,27 @@ series_digest() {
 series_suites() {
 	grep -v '^#' "$top/configs/series-suites" | grep -v '^$'
 }
+
+# ensure_tree: build/linux as `make` uses it, made when needed: created when
+# missing, created again when series/ (or KSRC) changed and the tree holds
+# nothing that is not exported, else used as it is (with a note). Any
+# command that needs the series tree (make, make series) calls it.
+ensure_tree() {
+	local tree=$top/build/linux stamp want
+	stamp=$tree/.git/series-applied
+	want="$(series_digest) ${KSRC:-debian}"
+	if [ ! -d "$tree/.git" ]; then
+		"$top/scripts/tree.sh" || return 1
+		echo "$want" > "$stamp"
+	elif [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+		if [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] &&
+		   [ "$(git -C "$tree" rev-parse HEAD)" = "$(cat "$stamp.head" 2>/dev/null)" ]; then
+			"$top/scripts/tree.sh" || return 1
+			echo "$want" > "$stamp"
+		else
+			echo "tree: build/linux has work that series/ does not: using it as it is"
+			echo "      (make export to save it, or make tree to start again)"
+		fi
+	fi
+	git -C "$tree" rev-parse HEAD > "$stamp.head"
+}

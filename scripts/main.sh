@@ -15,22 +15,7 @@ t0=$SECONDS
 
 # Recreate the tree when it is missing, when KSRC asks for another base, or
 # when series/ changed and the tree holds nothing that is not exported.
-stamp=$tree/.git/series-applied
-want="$(series_digest) ${KSRC:-debian}"
-if [ ! -d "$tree/.git" ]; then
-	scripts/tree.sh
-	echo "$want" > "$stamp"
-elif [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	if [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] &&
-	   [ "$(git -C "$tree" rev-parse HEAD)" = "$(cat "$stamp.head" 2>/dev/null)" ]; then
-		scripts/tree.sh
-		echo "$want" > "$stamp"
-	else
-		echo "main: build/linux has work that series/ does not: using it as it is"
-		echo "      (make export to save it, or make tree to start again)"
-	fi
-fi
-git -C "$tree" rev-parse HEAD > "$stamp.head"
+ensure_tree
 echo "main: tree ready ($((SECONDS - t0)) s)"
 
 t1=$SECONDS

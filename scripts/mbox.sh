@@ -49,6 +49,10 @@ if placeholder "$name" "$email"; then
 	echo "series: dry run as '$name <$email>': not for sending"
 fi
 
+# build/linux is made as `make` makes it (it may not exist yet, after a
+# fresh clone or when only make test has run).
+[ -n "${TREE:-}" ] || ensure_tree
+
 # addresses KIND PATCH: the lists (KIND=l) or the people (KIND=p) for PATCH.
 # By file only: the K: keyword patterns match words anywhere in a patch
 # (a comment of the drm_pagemap test that names PREEMPT_RT would Cc the
