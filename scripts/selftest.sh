@@ -155,5 +155,44 @@ cp "$d/titles.html" "$d/head/Documentation/output/gpu/drm-mm.html"
 expect_fail "docs: the DOC sections' text only in the _sources copy" 'is not on any rendered page' \
 	docs_judge "$d/base.log" "$d/base" "$d/head.log" "$d/head"
 
+# --- igt: the cover letter's diffstat, each subtest's 7.3 line, the uAPI
+# (the judges of scripts/igt.sh, on the real igt/ series and defects
+# planted into copies of it)
+source "$top/scripts/igt.sh"
+ig=$w/igt
+mkdir -p "$ig"
+igt_p=("$top"/igt/000[1-9]-*.patch)
+git apply --numstat "${igt_p[@]}" > "$ig/numstat"
+expect_pass "igt: the cover letter's diffstat is the series'" \
+	igt_diffstat_judge "$top/igt/0000-cover-letter.patch" "$ig/numstat"
+sed -E 's@^( tests/intel/xe_madvise\.c +\| +)[0-9]+@\19999@' \
+	"$top/igt/0000-cover-letter.patch" > "$ig/cover-count.patch"
+expect_fail "igt: a cover letter diffstat with a stale line count" \
+	'diffstat: tests/intel/xe_madvise.c: 9999 lines there' \
+	igt_diffstat_judge "$ig/cover-count.patch" "$ig/numstat"
+grep -v '^ tests/intel/xe_multigpu_svm\.c ' "$top/igt/0000-cover-letter.patch" > "$ig/cover-file.patch"
+expect_fail "igt: a cover letter diffstat without a file the series touches" \
+	'diffstat: tests/intel/xe_multigpu_svm.c is not in it' \
+	igt_diffstat_judge "$ig/cover-file.patch" "$ig/numstat"
+expect_pass "igt: every subtest says how 7.3 fails it, or that it is a control" \
+	igt_subtest_docs_judge "${igt_p[@]}"
+sed '0,/On 7\.3 this fails because/s//On 7.3 this breaks since/' "${igt_p[0]}" > "$ig/no-73.patch"
+expect_fail "igt: a subtest without its 7.3 line" 'subtest autoreset-cpu-only-munmap: its documentation' \
+	igt_subtest_docs_judge "$ig/no-73.patch"
+sed 's/This is a control/This checks/' "${igt_p[0]}" > "$ig/no-control.patch"
+expect_fail "igt: a control that does not say so" 'subtest autoreset-no-flag-control: its documentation' \
+	igt_subtest_docs_judge "$ig/no-control.patch"
+expect_pass "igt: no header sync, none needed" igt_uapi_judge "$top/series" "${igt_p[@]}"
+mkdir -p "$ig/series"
+cp -r "$top"/series/[0-9]* "$ig/series/"
+sed -i '0,/^+ \*    The reset covers/s//+#define DRM_XE_VM_BIND_FLAG_PLANTED\t(1 << 9)\n&/' \
+	"$ig"/series/3-*/0011-*.patch
+expect_fail "igt: a kernel series that changes a uAPI definition" 'changes a definition of xe_drm.h' \
+	igt_uapi_judge "$ig/series" "${igt_p[@]}"
+{ cat "${igt_p[0]}"; printf '%s\n' 'diff --git a/include/drm-uapi/xe_drm.h b/include/drm-uapi/xe_drm.h' \
+	'--- a/include/drm-uapi/xe_drm.h' '+++ b/include/drm-uapi/xe_drm.h'; } > "$ig/sync.patch"
+expect_fail "igt: an IGT patch that syncs a header from the unmerged series" \
+	'touches include/drm-uapi/xe_drm.h' igt_uapi_judge "$top/series" "$ig/sync.patch"
+
 echo "info: self-test: $n cases, planted defects $([ $bad -eq 0 ] && echo all caught || echo LET THROUGH)"
 exit $bad
