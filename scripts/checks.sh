@@ -3,6 +3,29 @@
 
 main_cfg=("$top/configs/base.config" "$top/configs/main.config")
 o_main=$w/main
+# The cases each series suite must run (and the skips allowed, per run);
+# kmemleak reports allowed with a reason (none: any leak fails).
+series_cases=${SERIES_CASES:-$top/configs/series-cases}
+kmemleak_allow=${KMEMLEAK_ALLOW:-$top/configs/kmemleak-allow}
+
+# initramfs CPIO [GCC_OPTION...]: an initramfs whose /init is
+# tools/kmemleak-init.c: run after KUnit (KUNIT_SHUTDOWN= for
+# qemu-kunit.sh), it prints lockdep's state at the end of the run (and, but
+# with -DNO_KMEMLEAK, kmemleak's report), then powers the guest off.
+initramfs() {
+	local cpio=$1 d=$1.d
+	shift
+	rm -rf "$d" && mkdir -p "$d/dev"
+	gcc -static -Os -Wall -Wextra -Werror "$@" -o "$d/init" "$top/tools/kmemleak-init.c" || return 1
+	mknod -m 600 "$d/dev/console" c 5 1 || return 1
+	(cd "$d" && find . | cpio -o -H newc --quiet) > "$cpio"
+}
+# kunit_boot O LOG: the main configuration's KUnit run, then the /init
+# that reports lockdep's state.
+kunit_boot() {
+	initramfs "$w/initramfs-main.cpio" -DNO_KMEMLEAK || return 1
+	INITRD=$w/initramfs-main.cpio KUNIT_SHUTDOWN= scripts/qemu-kunit.sh "$1" "$2"
+}
 
 # Files the series touches (whatever is checked out), and the C files among
 # them that exist in the checked-out tree and that the main configuration
@@ -47,6 +70,13 @@ checkpatch_one() {
 		python3 "$top/scripts/allow.py" --rc "$rc" "$top/configs/checkpatch-allow" "$(basename "$p")"
 }
 
+# fixes_one PATCH [ALLOWLIST]: a patch that Cc's stable carries a Fixes:
+# tag, or the allow-list (configs/checkpatch-allow) allows checkpatch's
+# MISSING_FIXES_TAG for it with a reason (scripts/allow.py --fixes).
+fixes_one() {
+	python3 "$top/scripts/allow.py" --fixes "${2:-$top/configs/checkpatch-allow}" "$1"
+}
+
 # The checks' own self-test (scripts/selftest.sh): planted defects that
 # each check must catch. Cheap; it runs before the expensive steps.
 c_selftest() {
@@ -58,6 +88,7 @@ c_checkpatch() {
 	mapfile -t patches < <(series_patches)
 	for p in "${patches[@]}"; do
 		checkpatch_one "$p" || rc=1
+		fixes_one "$p" || rc=1
 	done
 	echo "info: ${#patches[@]} patches checked"
 	# From v2 on, every patch carries a change log below its --- line.
@@ -74,26 +105,44 @@ c_checkpatch() {
 	return $rc
 }
 
+# kerneldoc_file FILE: kernel-doc -none -Wall on FILE as the series has it
+# and as the base has it, and no warning the base has not. kernel-doc exits
+# 0 whatever it finds: any other exit status (it cannot start, a Python
+# traceback, an unknown option) fails, as its output would otherwise be
+# compared as warnings, and the same failure on both sides would cancel
+# out. KERNELDOC names another program (the self-test's).
+kerneldoc_file() {
+	local f=$1 kd=${KERNELDOC:-scripts/kernel-doc} new rc=0 st
+	(cd "$tree" && "$kd" -none -Wall "$f") > "$w/kdoc.out" 2>&1
+	st=$?
+	[ $st -eq 0 ] || { echo "kernel-doc exited $st on $f:"; head -n 5 "$w/kdoc.out"; rc=1; }
+	sed -E 's/:[0-9]+([: ])/:\1/' "$w/kdoc.out" | sort -u > "$w/kdoc.head"
+	if git -C "$tree" cat-file -e "series-base:$f" 2>/dev/null; then
+		git -C "$tree" show "series-base:$f" > "$w/kdoc.src.${f##*.}"
+		(cd "$tree" && "$kd" -none -Wall "$w/kdoc.src.${f##*.}") > "$w/kdoc.out" 2>&1
+		st=$?
+		[ $st -eq 0 ] || { echo "kernel-doc exited $st on the base's $f:"; head -n 5 "$w/kdoc.out"; rc=1; }
+		sed -E "s|$w/kdoc.src.${f##*.}|$f|; s/:[0-9]+([: ])/:\\1/" "$w/kdoc.out" | sort -u > "$w/kdoc.base"
+	else
+		: > "$w/kdoc.base"
+	fi
+	new=$(comm -13 "$w/kdoc.base" "$w/kdoc.head")
+	if [ -n "$new" ]; then
+		echo "$new"
+		rc=1
+	fi
+	return $rc
+}
+
 c_kerneldoc() {
-	local f rc=0 new
+	local f rc=0 n=0
 	for f in $(touched_files); do
 		case "$f" in *.c | *.h) ;; *) continue ;; esac
 		[ -f "$tree/$f" ] || continue
-		(cd "$tree" && scripts/kernel-doc -none -Wall "$f") 2>&1 |
-			sed -E 's/:[0-9]+([: ])/:\1/' | sort -u > "$w/kdoc.head"
-		if git -C "$tree" cat-file -e "series-base:$f" 2>/dev/null; then
-			git -C "$tree" show "series-base:$f" > "$w/kdoc.src.${f##*.}"
-			(cd "$tree" && scripts/kernel-doc -none -Wall "$w/kdoc.src.${f##*.}") 2>&1 |
-				sed -E "s|$w/kdoc.src.${f##*.}|$f|; s/:[0-9]+([: ])/:\\1/" | sort -u > "$w/kdoc.base"
-		else
-			: > "$w/kdoc.base"
-		fi
-		new=$(comm -13 "$w/kdoc.base" "$w/kdoc.head")
-		if [ -n "$new" ]; then
-			echo "$new"
-			rc=1
-		fi
+		n=$((n + 1))
+		kerneldoc_file "$f" || rc=1
 	done
+	echo "info: kernel-doc on $n touched files"
 	return $rc
 }
 
@@ -113,7 +162,7 @@ c_base_build() {
 }
 
 c_base_kunit() {
-	scripts/qemu-kunit.sh "$o_main" "$w/kunit-base.log" || return 1
+	kunit_boot "$o_main" "$w/kunit-base.log" || return 1
 	scripts/ktap.py splats "$w/kunit-base.log" | sort -u > "$w/splats-base"
 	echo "info: base run: $(wc -l < "$w/splats-base") distinct splat sites (the reference)"
 	sed 's/^/info:   /' "$w/splats-base"
@@ -130,7 +179,7 @@ c_base_kunit() {
 # injection, which the kunitconfig enables) ran and passed.
 kunitcfg_upstream=drivers/gpu/drm/xe/.kunitconfig-svm
 c_kunit_upstream() {
-	local o=$w/kunit-upstream log=$w/kunit-upstream.log out krc rc=0 s
+	local o=$w/kunit-upstream log=$w/kunit-upstream.log out krc rc=0
 	[ -f "$tree/$kunitcfg_upstream" ] || { echo "no $kunitcfg_upstream in the tree"; return 1; }
 	mkdir -p "$o"
 	rm -f "$o/test.log" "$log"
@@ -168,23 +217,7 @@ c_kunit_upstream() {
 	# shellcheck disable=SC2046
 	out=$(scripts/ktap.py table "$log" $(series_suites)) || rc=1
 	printf '%s\n' "$out"
-	for s in $(series_suites); do
-		scripts/ktap.py required "$log" "$s" "$top/configs/required-cases" > "$w/kunit-upstream.req" || rc=1
-		grep -v '^info:' "$w/kunit-upstream.req"
-	done
-	# The kunitconfig enables lockdep; lockdep turns itself off at its
-	# first report, some of which (an uninitialized lock's "trying to
-	# register non-static key") are no splat ktap.py counts: everything
-	# after it ran without lockdep.
-	if grep -q 'turning off the locking correctness validator' "$log"; then
-		echo "lockdep turned itself off during the run, in suite $(awk '
-			/# Subtest:/ { s = $NF }
-			/turning off the locking correctness validator/ { print s; exit }' "$log"):"
-		grep -m 1 -B 3 'turning off the locking correctness validator' "$log"
-		grep -m 1 -A 30 'turning off the locking correctness validator' "$log" |
-			grep -E '^ [a-z_]+\+0x' | grep -vE 'dump_stack|lock_class|lock_acquire|^ \?' | head -n 4
-		rc=1
-	fi
+	kunit_upstream_judge "$log" || rc=1
 	# Splats by site, against the base run of our own runner (the same
 	# reference as the kunit check).
 	if [ -s "$w/splats-base" ] || [ "${result[base-kunit]:-}" = pass ]; then
@@ -198,25 +231,94 @@ c_kunit_upstream() {
 	return $rc
 }
 
+# kunit_upstream_judge LOG: what kunit-upstream requires of kunit.py's
+# console log beyond its table: the series' cases as configs/series-cases
+# lists them for this run (configs/required-cases: the fault-injection
+# cases pass), and lockdep (the kunitconfig enables it) on from boot to the
+# end. kunit.py's kernel runs no /init, so lockdep's state is read from the
+# log: lockdep turns itself off at its first report, whatever its site and
+# whether or not it says "turning off", and on a taint that makes it
+# unreliable; ktap.py lockdep fails on any of them.
+kunit_upstream_judge() {
+	local rc=0 s
+	for s in $(series_suites); do
+		scripts/ktap.py required "$1" "$s" "$top/configs/required-cases" > "$w/kunit-upstream.req" || rc=1
+		grep -v '^info:' "$w/kunit-upstream.req"
+	done
+	# shellcheck disable=SC2046
+	scripts/ktap.py cases "$1" kunit-upstream "$series_cases" $(series_suites) || rc=1
+	scripts/ktap.py lockdep "$1" || rc=1
+	return $rc
+}
+
 # warn_pass TAG: build each touched C file with W=1 and sparse, keep the
-# diagnostics (line numbers dropped) in $w/warn.TAG and the files sparse
-# really checked in $w/sparse.TAG.
+# diagnostics in $w/warn.TAG (warn_list), the build's output and exit
+# status in $w/warn.TAG.log and $w/warn.TAG.rc, and the files sparse really
+# checked in $w/sparse.TAG (scripts/sparse-wrap.sh: "FILE STATUS" once
+# sparse is through with FILE).
 warn_pass() {
 	local objs
 	objs=$(touched_objs)
 	: > "$w/warn.$1"
 	: > "$w/sparse.$1"
+	: > "$w/warn.$1.log"
+	echo 0 > "$w/warn.$1.rc"
 	[ -n "$objs" ] || return 0
 	# Compiled again whatever their state: an object already built with
 	# the same flags would not be, and would print no diagnostic.
 	(cd "$o_main" && rm -f $objs)
 	# shellcheck disable=SC2086
 	SPARSE_LOG=$w/sparse.$1 \
-	kbuild "$tree" "$o_main" W=1 C=2 CHECK="$top/scripts/sparse-wrap.sh" $objs 2>&1 |
-		grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' |
-		sort -u > "$w/warn.$1"
+	kbuild "$tree" "$o_main" W=1 C=2 CHECK="$top/scripts/sparse-wrap.sh" $objs > "$w/warn.$1.log" 2>&1
+	echo $? > "$w/warn.$1.rc"
+	warn_list < "$w/warn.$1.log" > "$w/warn.$1"
 	# Put the objects back to the normal flags for the next builds.
 	return 0
+}
+
+# warn_list < BUILD_OUTPUT: the diagnostics, one a line without its line
+# and column, as a multiset: a diagnostic the build prints more than once
+# at the same place (a header's, once per file that includes it) counts
+# once, the same text at two places twice.
+warn_list() {
+	grep -E 'warning:|error:' | sort -u |
+		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sort
+}
+
+# warnings_judge OBJ...: the W=1/sparse builds of base and head exited 0,
+# sparse went through each OBJ's source (scripts/sparse-wrap.sh saw it
+# start on the file and exit 0), and head has no diagnostic base has not:
+# compared as multisets, so a new diagnostic with the text of a base one
+# is new too.
+warnings_judge() {
+	local tag o rc=0 new st
+	for tag in base head; do
+		if [ "$(cat "$w/warn.$tag.rc" 2>/dev/null)" != 0 ]; then
+			echo "the W=1/sparse build of the $tag tree failed (exit $(cat "$w/warn.$tag.rc" 2>/dev/null || echo '?')):"
+			grep -E 'error|Error' "$w/warn.$tag.log" | head -n 10
+			rc=1
+		fi
+	done
+	# kbuild drops C=2 silently when the checker cannot run, and the
+	# wrapper is invoked even when sparse then cannot start: a clean
+	# result only counts if sparse went through every file.
+	for o in "$@"; do
+		st=$(awk -v f="${o%.o}.c" '$1 == f || substr($1, length($1) - length(f)) == "/" f { s = $2 }
+			END { print s }' "$w/sparse.head")
+		case "$st" in
+		0) ;;
+		'') echo "sparse was never invoked on ${o%.o}.c"; rc=1 ;;
+		silent) echo "sparse did not run on ${o%.o}.c (invoked, but it never started on the file)"; rc=1 ;;
+		*) echo "sparse did not go through ${o%.o}.c (exit $st)"; rc=1 ;;
+		esac
+	done
+	new=$(comm -13 "$w/warn.base" "$w/warn.head")
+	if [ -n "$new" ]; then
+		echo "new W=1/sparse diagnostics:"
+		echo "$new"
+		rc=1
+	fi
+	return $rc
 }
 
 # link_check O: vmlinux.o and modpost in O (the whole kernel, as built so
@@ -265,17 +367,42 @@ c_bisect() {
 	echo "info: $n patches built one by one, $linked of them into vmlinux.o with modpost"
 }
 
+# What the series' suites need of the main configuration's .config to run
+# rather than skip or vanish: their Kconfig symbols, GPU SVM (xe_autoreset),
+# module unloading (the drm_pagemap suite counts module references and
+# skips every case without it), lockdep (the kunit check requires it on)
+# and an initramfs (the /init that reports lockdep's state).
+suite_needs=(CONFIG_KUNIT=y CONFIG_DRM_XE_KUNIT_TEST=y CONFIG_DRM_PAGEMAP_KUNIT_TEST=y
+	CONFIG_DRM_XE_GPUSVM=y CONFIG_MODULE_UNLOAD=y CONFIG_PROVE_LOCKING=y
+	CONFIG_BLK_DEV_INITRD=y)
+
+# config_needs CONFIG OPTION=VALUE...: each option has that value in CONFIG.
+config_needs() {
+	local cfg=$1 opt have bad=0
+	shift
+	for opt in "$@"; do
+		if ! grep -qx "$opt" "$cfg"; then
+			have=$(grep "^${opt%%=*}=" "$cfg" | cut -d= -f2-)
+			echo "$cfg: ${opt%%=*} is ${have:-not set}; the series' suites need ${opt#*=}"
+			bad=1
+		fi
+	done
+	return $bad
+}
+
 c_final_build() {
 	# Again: options whose symbols the series adds are set only now.
 	scripts/kconfig.sh "$o_main" "${main_cfg[@]}" || return 1
 	kbuild "$tree" "$o_main" bzImage || return 1
-	grep -q '^CONFIG_DRM_PAGEMAP_KUNIT_TEST=y' "$o_main/.config" ||
-		{ echo "the series' drm_pagemap suite is not configured"; return 1; }
+	config_needs "$o_main/.config" "${suite_needs[@]}"
 }
 
 # kunit_judge LOG BASE_SIGS: every suite of LOG passed, each of the series'
-# suites (configs/series-suites, exact names) is there, the run completed,
-# and no splat is at a site where the base run (BASE_SIGS) had none.
+# suites (configs/series-suites, exact names) is there and ran the cases
+# configs/series-cases lists (passed, or skipped as it allows in this run),
+# the run completed, no splat is at a site where the base run (BASE_SIGS)
+# had none, and lockdep was still on at the end (the guest's /init says so,
+# and nothing in the log turned it off).
 kunit_judge() {
 	local rc=0
 	local out
@@ -283,13 +410,16 @@ kunit_judge() {
 	# shellcheck disable=SC2046
 	out=$(scripts/ktap.py table "$1" $(series_suites)) ||
 		{ echo "$out" | grep '^missing suite'; rc=1; }
+	# shellcheck disable=SC2046
+	scripts/ktap.py cases "$1" kunit "$series_cases" $(series_suites) || rc=1
 	scripts/ktap.py newsplats "$1" "$2" || rc=1
+	scripts/ktap.py lockdep "$1" --report || rc=1
 	return $rc
 }
 
 c_kunit() {
 	local rc=0
-	scripts/qemu-kunit.sh "$o_main" "$w/kunit.log" || rc=1
+	kunit_boot "$o_main" "$w/kunit.log" || rc=1
 	kunit_judge "$w/kunit.log" "$w/splats-base" || rc=1
 	echo "info: $(scripts/ktap.py table "$w/kunit.log" | awk 'NR > 1 { n++; p += $3; f += $4; s += $5 } END { printf "%d suites, %d cases passed, %d failed, %d skipped", n, p, f, s }')"
 	return $rc
@@ -297,22 +427,11 @@ c_kunit() {
 
 c_warnings() {
 	warn_pass head
-	local new objs checked=0 o
-	objs=$(touched_objs | wc -w)
-	for o in $(touched_objs); do
-		grep -q "/${o%.o}\.c\$" "$w/sparse.head" && checked=$((checked + 1))
-	done
-	# kbuild drops C=2 silently when the checker cannot run: a clean
-	# result only counts if sparse saw every file.
-	if [ "$checked" -lt "$objs" ]; then
-		echo "sparse checked $checked of $objs touched files"
-		return 1
-	fi
-	new=$(comm -13 "$w/warn.base" "$w/warn.head")
-	echo "info: $(wc -l < "$w/warn.head") W=1/sparse diagnostics on $objs touched files, $(wc -l < "$w/warn.base") at base"
-	[ -z "$new" ] && return 0
-	echo "$new"
-	return 1
+	local objs
+	objs=$(touched_objs)
+	echo "info: $(wc -l < "$w/warn.head") W=1/sparse diagnostics on $(echo $objs | wc -w) touched files, $(wc -l < "$w/warn.base") at base"
+	# shellcheck disable=SC2086
+	warnings_judge $objs
 }
 
 # variant NAME FRAGMENT: the drm subtree in another configuration, built
@@ -370,33 +489,34 @@ c_igt() {
 }
 
 # debug_judge LOG SUITE: SUITE ran to the end and passed, every case
-# configs/required-cases requires of it ran and passed (a skip fails), no
-# splat once KUnit started, and a complete kmemleak report with nothing the
-# series allocated.
+# configs/required-cases requires of it ran and passed (a skip fails), it
+# ran the cases configs/series-cases lists, no splat once KUnit started,
+# lockdep still on at the end (the /init says so), and a complete kmemleak
+# report with no unreferenced object (but one configs/kmemleak-allow
+# allows, with its reason).
 debug_judge() {
 	local rc=0
 	scripts/ktap.py table "$1" "$2" || rc=1
 	scripts/ktap.py required "$1" "$2" "$top/configs/required-cases" || rc=1
+	scripts/ktap.py cases "$1" debug-kunit "$series_cases" "$2" || rc=1
+	scripts/ktap.py lockdep "$1" --report || rc=1
 	# Series code first runs when KUnit starts: a splat of the boot
 	# before it (seen here: an early-interrupt KASAN report in
 	# identify_cpu() under TCG) is listed but not the series'.
 	scripts/ktap.py testsplats "$1" || rc=1
-	scripts/ktap.py kmemleak "$1" || rc=1
+	scripts/ktap.py kmemleak "$1" "$kmemleak_allow" || rc=1
 	return $rc
 }
 
 # The series' suites under KASAN, kmemleak, debug objects, atomic-sleep
 # checks and fault injection, one boot each. Only the series' suites run,
-# so any splat is the series' own; kmemleak reports are counted when a
-# series function allocated the object.
+# so any splat is the series' own; any kmemleak report is a leak.
 c_debug_kunit() {
 	local o=$w/debug rc=0 suite log
 	scripts/kconfig.sh "$o" "${main_cfg[@]}" "$top/configs/debug.config" || return 1
 	kbuild "$tree" "$o" bzImage || return 1
-	rm -rf "$w/initramfs" && mkdir -p "$w/initramfs/dev"
-	gcc -static -Os -Wall -Wextra -Werror -o "$w/initramfs/init" "$top/tools/kmemleak-init.c" || return 1
-	mknod -m 600 "$w/initramfs/dev/console" c 5 1
-	(cd "$w/initramfs" && find . | cpio -o -H newc --quiet) > "$w/initramfs.cpio"
+	config_needs "$o/.config" "${suite_needs[@]}" || return 1
+	initramfs "$w/initramfs.cpio" || return 1
 	for suite in $(series_suites); do
 		log=$w/kunit-debug-$suite.log
 		INITRD=$w/initramfs.cpio KUNIT_SHUTDOWN= QEMU_MEM=3072 \

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /init of the debug run's initramfs. KUnit has run by the time the kernel
- * starts it: let kmemleak scan (twice, as its documentation advises, after
- * the minimum object age), print its report on the console between
- * markers, and power the guest off.
+ * /init of the KUnit runs' initramfs. KUnit has run by the time the kernel
+ * starts it: print lockdep's state ("lockdep-state: debug_locks=N", read
+ * from /proc/lockdep_stats: 0 once lockdep turned itself off, which it
+ * does not always say on the console), then let kmemleak scan (twice, as
+ * its documentation advises, after the minimum object age), print its
+ * report on the console between markers, and power the guest off.
+ * -DNO_KMEMLEAK leaves kmemleak out (the main configuration's run).
  *
  * The end marker is printed only when the whole report was read: anything
  * that goes wrong prints a "kmemleak-init: cannot ..." line instead, which
  * scripts/ktap.py takes as a failure, never as "no leaks".
  *
  * -DSELFTEST builds it for the host (make test's self-test): no mount, no
- * waiting, no power-off, and the directory given by -DKMEMLEAK_DIR.
+ * waiting, no power-off, and the directories given by -DKMEMLEAK_DIR and
+ * -DPROC_DIR.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +29,46 @@
 #define KMEMLEAK_DIR "/d"
 #endif
 #define KMEMLEAK_FILE KMEMLEAK_DIR "/kmemleak"
+#ifndef PROC_DIR
+#define PROC_DIR "/proc"
+#endif
+#define LOCKDEP_FILE PROC_DIR "/lockdep_stats"
+
+/*
+ * Lockdep's state: the debug_locks line of /proc/lockdep_stats. Anything
+ * else than a value read there prints "lockdep-state: cannot ...", which
+ * scripts/ktap.py takes as a failure.
+ */
+static void lockdep_state(void)
+{
+	char line[256];
+	unsigned int on;
+	int found = 0;
+	FILE *f;
+
+#ifndef SELFTEST
+	mkdir(PROC_DIR, 0755);
+	if (mount("proc", PROC_DIR, "proc", 0, NULL)) {
+		printf("lockdep-state: cannot mount proc: %s\n", strerror(errno));
+		return;
+	}
+#endif
+	f = fopen(LOCKDEP_FILE, "r");
+	if (!f) {
+		printf("lockdep-state: cannot open %s: %s\n", LOCKDEP_FILE, strerror(errno));
+		return;
+	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, " debug_locks: %u", &on) == 1;
+	fclose(f);
+	if (found)
+		printf("lockdep-state: debug_locks=%u\n", on);
+	else
+		printf("lockdep-state: cannot find debug_locks in %s\n", LOCKDEP_FILE);
+	fflush(stdout);
+}
+
+#ifndef NO_KMEMLEAK
 
 static int scan(void)
 {
@@ -63,10 +107,14 @@ static int report(void)
 	return n == 0;
 }
 
+#endif /* NO_KMEMLEAK */
+
 int main(void)
 {
 	int ok = 1;
 
+	lockdep_state();
+#ifndef NO_KMEMLEAK
 #ifndef SELFTEST
 	mkdir(KMEMLEAK_DIR, 0755);
 	if (mount("debugfs", KMEMLEAK_DIR, "debugfs", 0, NULL)) {
@@ -87,6 +135,7 @@ int main(void)
 	if (ok)
 		printf("kmemleak-init: report ends\n");
 	fflush(stdout);
+#endif /* NO_KMEMLEAK */
 #ifndef SELFTEST
 	sync();
 	reboot(RB_POWER_OFF);
