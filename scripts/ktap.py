@@ -355,7 +355,8 @@ def cmd_lockdep(path, report):
     suite = '(boot)'
     first = None
     state = None
-    for n, line in enumerate(lines(path), 1):
+    text = list(lines(path))
+    for n, line in enumerate(text, 1):
         if LOCKDEP_BANNER in line:
             banner = True
         m = re.search(r'# Subtest: (\S+)', line)
@@ -373,6 +374,9 @@ def cmd_lockdep(path, report):
     if first:
         print(f'lockdep was turned off during the run, in suite {first[1]} (line {first[0]}): '
               f'{first[2]}; everything after it ran without lockdep')
+        site = block_site(text[first[0]:first[0] + 80])
+        if site != '?':
+            print(f'  at {site}')
         bad = 1
     if report:
         if state is None:
