@@ -147,7 +147,7 @@ static void bench_arm(struct ar_env *env, u64 start, u64 len)
 	xe_autoreset_prepare(env->vm, start, start + len, &batch);
 	drm_gpuvm_for_each_va_range(gpuva, &env->vm->gpuvm, start, start + len) {
 		gpuva_to_vma(gpuva)->attr.pat_index = env->pat_advise[0];
-		xe_vma_update_cpu_autoreset(gpuva_to_vma(gpuva));
+		xe_vma_update_madv_armed(gpuva_to_vma(gpuva));
 	}
 	/* Under the VM's lock, as xe_autoreset_commit() requires. */
 	xe_autoreset_commit(env->vm, &batch);
