@@ -6,6 +6,7 @@ o_main=$w/main
 # The cases each series suite must run (and the skips allowed, per run);
 # kmemleak reports allowed with a reason (none: any leak fails).
 series_cases=${SERIES_CASES:-$top/configs/series-cases}
+required_cases=${REQUIRED_CASES:-$top/configs/required-cases}
 kmemleak_allow=${KMEMLEAK_ALLOW:-$top/configs/kmemleak-allow}
 
 # initramfs CPIO [GCC_OPTION...]: an initramfs whose /init is
@@ -242,7 +243,7 @@ c_kunit_upstream() {
 kunit_upstream_judge() {
 	local rc=0 s
 	for s in $(series_suites); do
-		scripts/ktap.py required "$1" "$s" "$top/configs/required-cases" > "$w/kunit-upstream.req" || rc=1
+		scripts/ktap.py required "$1" "$s" "$required_cases" > "$w/kunit-upstream.req" || rc=1
 		grep -v '^info:' "$w/kunit-upstream.req"
 	done
 	# shellcheck disable=SC2046
@@ -497,7 +498,7 @@ c_igt() {
 debug_judge() {
 	local rc=0
 	scripts/ktap.py table "$1" "$2" || rc=1
-	scripts/ktap.py required "$1" "$2" "$top/configs/required-cases" || rc=1
+	scripts/ktap.py required "$1" "$2" "$required_cases" || rc=1
 	scripts/ktap.py cases "$1" debug-kunit "$series_cases" "$2" || rc=1
 	scripts/ktap.py lockdep "$1" --report || rc=1
 	# Series code first runs when KUnit starts: a splat of the boot

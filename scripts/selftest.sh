@@ -207,6 +207,8 @@ expect_fail "kunit: the /init did not report lockdep's state" 'did not report lo
 # --- kunit-upstream: kunit.py's log (no /init: lockdep read from the log)
 sed -e 's/ # SKIP needs CONFIG_FAILSLAB.*$//' -e '/lockdep-state:/d' -e '/Run \/init/d' "$good" > "$w/upstream.log"
 printf '%s\n' 'xe_autoreset ar_alloc_fail_madvise' 'xe_autoreset ar_alloc_fail_worker' > "$w/required-cases"
+# The fixtures' required cases, not those of configs/required-cases.
+required_cases=$w/required-cases
 upstream() ( series_suites() { printf '%s\n' xe_autoreset_extents xe_autoreset drm_pagemap; }
 	top=$w/top; mkdir -p "$top/configs"; cp "$w/required-cases" "$top/configs/required-cases"
 	kunit_upstream_judge "$1"; )
