@@ -6,6 +6,10 @@
 # make tree    (re)create build/linux from the base and series/
 # make export  write build/linux's commits back into series/
 # make bench   the benchmark table (docs/BENCHMARKS.md)
+# make coverage  gcov of the lines the series adds, from its KUnit suites in
+#              QEMU (docs/COVERAGE.md); not part of make test
+# make mutate  apply each mutation of tests/mutations, rebuild, boot the
+#              series' suites: caught or missed (docs/MUTATIONS.md)
 # make series  one addressed mbox per series (build/DIR-vN.mbox), signed
 #              by git config user.name/email; DRY_RUN=1 for a placeholder
 # make bump    start the next version (series/VERSION, vN: change logs)
@@ -19,7 +23,7 @@ export KSRC
 # Debian's python3 (with the modules deps.sh installs) before any other.
 export PATH := /usr/bin:$(PATH)
 
-.PHONY: all kunit deps tree export test bench series bump igt clean distclean
+.PHONY: all kunit deps tree export test bench coverage mutate series bump igt clean distclean
 all: kunit
 
 deps:
@@ -39,6 +43,12 @@ test: deps
 
 bench: deps
 	@scripts/bench.sh
+
+coverage: deps
+	@scripts/coverage.sh
+
+mutate: deps
+	@scripts/mutate.sh
 
 series: deps
 	@scripts/mbox.sh
