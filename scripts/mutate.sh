@@ -9,7 +9,9 @@
 # a run that did not complete. Writes docs/MUTATIONS.md. Fails unless every
 # mutation was caught or is listed as equivalent.
 #
-# MUTATE_ONLY=ID,ID,... runs only those (docs/ is then left alone).
+# MUTATE_ONLY=ID,ID,... runs only those and keeps the other results of the
+# last run (build/mutate/results); the table then says which were run
+# again, on which commit.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 m=$top/build/mutate
@@ -43,16 +45,16 @@ judge() {
 	scripts/ktap.py complete "$log" > /dev/null || { echo "run did not complete"; return; }
 	{
 		scripts/ktap.py cases "$log" debug-kunit configs/series-cases "${want[@]}" |
-			grep -v '^info:' | sed -e 's/^case //' | head -n 3 || true
-		scripts/ktap.py newsplats "$log" "$sigs" | head -n 2 | sed 's/^/splat: /' || true
+			grep -v '^info:' | sed -e 's/^case //' | sed -n 1,3p || true
+		scripts/ktap.py newsplats "$log" "$sigs" | sed -n 's/^/splat: /;1,2p' || true
 		scripts/ktap.py lockdep "$log" > /dev/null || echo "lockdep turned off"
 	} | grep -v '^[[:space:]]*$' | paste -sd ';' || true
 }
 
 # boot GLOB LOG
 boot() {
-	QEMU_TIMEOUT=${MUTATE_TIMEOUT:-300} scripts/qemu-kunit.sh "$o" "$2" \
-		"kunit.filter_glob=$1 hung_task_timeout_secs=30 hung_task_panic=1" || true
+	QEMU_TIMEOUT=${MUTATE_TIMEOUT:-150} scripts/qemu-kunit.sh "$o" "$2" \
+		"kunit.filter_glob=$1 hung_task_timeout_secs=30 sysctl.kernel.hung_task_panic=1" || true
 }
 
 restore
@@ -71,7 +73,15 @@ for g in $globs; do
 done
 echo "mutate: unmutated runs pass ($((SECONDS - t0)) s)"
 
-: > "$res"
+if [ -n "${MUTATE_ONLY:-}" ] && [ -f "$res" ]; then
+	# Keep the last run's results of the others.
+	awk -F '\t' -v only="$MUTATE_ONLY" \
+		'BEGIN { n = split(only, a, ","); for (i = 1; i <= n; i++) skip[a[i]] = 1 }
+		 !($1 in skip)' "$res" > "$res.keep"
+	mv "$res.keep" "$res"
+else
+	: > "$res"
+fi
 python3 scripts/mutate.py ids "$list" "${MUTATE_ONLY:-}" | while read -r id file glob; do
 	t1=$SECONDS
 	restore
@@ -97,11 +107,6 @@ restore
 # The unmutated objects again, so that a later run starts from them.
 build || true
 
-if [ -n "${MUTATE_ONLY:-}" ]; then
-	python3 scripts/mutate.py table "$list" "$res" "$m/table.md" || true
-	cat "$m/table.md"
-	exit 0
-fi
 rc=0
 python3 scripts/mutate.py table "$list" "$res" "$m/table.md" || rc=1
 {
@@ -117,6 +122,11 @@ python3 scripts/mutate.py table "$list" "$res" "$m/table.md" || rc=1
 	echo "It is caught when a case fails or does not run, a splat appears that the"
 	echo "unmutated run does not have, lockdep turns off, or the run does not complete."
 	echo "\"caught by\" names what went red first."
+	if [ -n "${MUTATE_ONLY:-}" ]; then
+		echo
+		echo "This table merges a run of only \`${MUTATE_ONLY//,/, }\` (series at"
+		echo "$(git -C "$top" rev-parse --short HEAD)) into the previous full run's results."
+	fi
 	echo
 	cat "$m/table.md"
 	echo
