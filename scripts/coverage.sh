@@ -22,7 +22,14 @@ fail() {
 }
 mkdir -p "$c"
 export TREE=$tree
-scripts/tree.sh >/dev/null
+# COVERAGE_REPORT_ONLY=1: the report again from the last run's counters
+# (after an edit of configs/coverage-reasons), without a build or a boot.
+only=${COVERAGE_REPORT_ONLY:-}
+if [ -n "$only" ]; then
+	[ -f "$c/kunit.log" ] || fail "no earlier run to report on"
+else
+	scripts/tree.sh >/dev/null
+fi
 base=$(git -C "$tree" rev-list --max-parents=0 HEAD)
 [ "$(git -C "$tree" rev-parse series-base)" = "$base" ] || fail "series-base is not the tree's root commit"
 
@@ -38,11 +45,12 @@ for s in "${srcs[@]}"; do
 	gcda+=("${s%.c}.gcda")
 done
 
+build_cmd="make -C linux O=obj ARCH=x86_64 bzImage ${prof[*]}"
+if [ -z "$only" ]; then
 scripts/kconfig.sh "$o" configs/base.config configs/main.config configs/coverage.config
 grep -qx CONFIG_GCOV_KERNEL=y "$o/.config" || fail "CONFIG_GCOV_KERNEL did not stick"
 # Counters of an earlier run must not be taken for this one's.
 find "$o" -name '*.gcda' -delete
-build_cmd="make -C linux O=obj ARCH=x86_64 bzImage ${prof[*]}"
 if ! kbuild "$tree" "$o" bzImage "${prof[@]}" > "$c/build.log" 2>&1; then
 	tail -n 40 "$c/build.log"
 	fail "build failed (log: ${c#"$top"/}/build.log)"
@@ -55,6 +63,7 @@ for s in "${srcs[@]}"; do
 	[ -f "$o/${s%.c}.gcno" ] || fail "no ${s%.c}.gcno"
 done
 echo "coverage: built, ${#srcs[@]} files profiled ($((SECONDS - t0)) s)"
+fi
 
 # The /init that prints the counters after KUnit.
 d=$c/initramfs.d
@@ -77,11 +86,13 @@ for i in range(n):
     out += chars[0] if len(chars) == 1 else "[" + "".join(chars) + "]"
 print(out + "*")')
 log=$c/kunit.log
+if [ -z "$only" ]; then
 t1=$SECONDS
 INITRD=$c/initramfs.cpio KUNIT_SHUTDOWN= QEMU_MEM=3072 QEMU_TIMEOUT=${QEMU_TIMEOUT:-1800} \
 	scripts/qemu-kunit.sh "$o" "$log" "kunit.filter_glob=$glob" ||
 	fail "the QEMU run failed (log: ${log#"$top"/})"
 echo "coverage: KUnit and the counters' copy in QEMU ($((SECONDS - t1)) s), log in ${log#"$top"/}"
+fi
 scripts/ktap.py table "$log" "${suites[@]}" || fail "the series' suites did not all pass (log: ${log#"$top"/})"
 ran=$(scripts/ktap.py table "$log" | awk 'NR > 1 { print $1 }' | sort | tr '\n' ' ')
 want=$(printf '%s\n' "${suites[@]}" | sort | tr '\n' ' ')
