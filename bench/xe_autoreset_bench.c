@@ -197,8 +197,8 @@ static u64 bench_munmap_round(struct kunit *test, struct ar_env *env,
 					 DRM_XE_MEM_RANGE_ATTR_PAT,
 					 env->pat_advise[i & 1]), 0);
 	if (how == ROUND_BURST)
-		mod_delayed_work(system_dfl_wq, &vm_autoreset(env->vm)->work,
-				 10 * HZ);
+		mod_delayed_work(env->xe->unordered_wq,
+				 &vm_autoreset(env->vm)->work, 10 * HZ);
 	if (how == ROUND_NOOP)
 		KUNIT_ASSERT_EQ(test, mmu_interval_notifier_insert(&noop, current->mm,
 								   env->base, env->size,
