@@ -604,6 +604,79 @@ static void bench_fault_path(struct kunit *test)
 	bench_fact(test, "7", "GPU fault through the handler, a reset pending vs none", v);
 }
 
+/* The notifiers of @vm and their exact extents, in the allocator's sizes. */
+static size_t bench_record_bytes(struct xe_vm *vm, unsigned int *extents)
+{
+	struct xe_autoreset *ar = vm_autoreset(vm);
+	struct xe_autoreset_notifier *n;
+	struct xe_autoreset_extent *e;
+	unsigned long index = 0;
+	size_t bytes = 0;
+
+	*extents = 0;
+	down_read(&vm->lock);
+	mt_for_each(&ar->tree, n, index, ULONG_MAX) {
+		bytes += kmem_cache_size(xe_autoreset_cache);
+		spin_lock(&ar->pending_lock);
+		list_for_each_entry(e, &n->extents, link) {
+			bytes += ksize(e);
+			(*extents)++;
+		}
+		spin_unlock(&ar->pending_lock);
+	}
+	up_read(&vm->lock);
+
+	return bytes;
+}
+
+/*
+ * Figure 8: what the exact record costs while unmaps are pending: one
+ * advised range (one notifier) with N disjoint single-page unmaps (every
+ * other page), the work held off, so that each unmap is an extent of its
+ * own. The bytes are the allocator's own sizes of what the record holds
+ * (kmem_cache_size() of the notifier, ksize() of each extent), not a
+ * difference of slab totals, which the VMAs that munmap frees through RCU
+ * drown. The extents are freed when the worker resets them.
+ */
+static void bench_exact_record(struct kunit *test)
+{
+	static const unsigned int counts[] = { 0, 1, 64, 4096 };
+	size_t bytes[ARRAY_SIZE(counts)];
+	unsigned int k, i, ext;
+	char v[160];
+	u64 per;
+
+	for (k = 0; k < ARRAY_SIZE(counts); k++) {
+		unsigned int n = counts[k], pages = 2 * n + 2;
+		struct ar_env *env = ar_env_create(test, pages,
+						   DRM_XE_VM_BIND_FLAG_MADVISE_AUTORESET);
+
+		ar_advise(env, 0, pages, 0);
+		KUNIT_ASSERT_EQ(test, ar_count_notifiers(env), 1);
+		ar_hold_work(env);
+		for (i = 0; i < n; i++)
+			ar_munmap(env, 2 * i + 1, 2 * i + 2);
+		bytes[k] = bench_record_bytes(env->vm, &ext);
+		KUNIT_EXPECT_EQ(test, ext, n);
+		KUNIT_EXPECT_EQ(test, ar_inexact_count(env), 0);
+
+		xe_autoreset_flush(env->vm);
+		KUNIT_EXPECT_EQ(test, bench_record_bytes(env->vm, &ext), bytes[0]);
+		KUNIT_EXPECT_EQ(test, ext, 0);
+		ar_expect_advised(env, 0, 1, 0);
+		if (n) {
+			ar_expect_default(env, 1, 2);
+			ar_expect_advised(env, 2 * n, 2 * n + 1, 0);
+		}
+	}
+	k = ARRAY_SIZE(counts) - 1;
+	per = div_u64(bytes[k] - bytes[0], counts[k]);
+	snprintf(v, sizeof(v), "%zu bytes + %llu per pending unmap (N = 0, 1, 64, 4096: %zu, %zu, %zu, %zu bytes)",
+		 bytes[0], per, bytes[0], bytes[1], bytes[2], bytes[3]);
+	bench_row(test, "8", "one range with N disjoint unmaps pending", v,
+		  "<= 64 per unmap", per <= 64);
+}
+
 static struct kunit_case xe_autoreset_bench_cases[] = {
 	KUNIT_CASE_SLOW(bench_munmap_tracked),
 	KUNIT_CASE_SLOW(bench_scaling),
@@ -611,6 +684,7 @@ static struct kunit_case xe_autoreset_bench_cases[] = {
 	KUNIT_CASE_SLOW(bench_latency),
 	KUNIT_CASE_SLOW(bench_storm),
 	KUNIT_CASE_SLOW(bench_fault_path),
+	KUNIT_CASE_SLOW(bench_exact_record),
 	{}
 };
 
