@@ -20,6 +20,7 @@
  * the ratio.
  */
 
+#include <linux/mman.h>
 #include <linux/sort.h>
 
 #include <kunit/static_stub.h>
