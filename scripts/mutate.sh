@@ -125,7 +125,8 @@ python3 scripts/mutate.py table "$list" "$res" "$m/table.md" || rc=1
 	if [ -n "${MUTATE_ONLY:-}" ]; then
 		echo
 		echo "This table merges a run of only \`${MUTATE_ONLY//,/, }\` (series at"
-		echo "$(git -C "$top" rev-parse --short HEAD)) into the previous full run's results."
+		echo "$(git -C "$top" rev-parse --short HEAD)) into the results of the runs before it"
+		echo "(build/mutate/results), each from a run of the series as it was then."
 	fi
 	echo
 	cat "$m/table.md"
