@@ -137,7 +137,7 @@ static s64 bench_slab_bytes(void)
 }
 
 /*
- * What the notifiers of @vm and their exact extents take, in the
+ * What the notifiers of @vm and the exact extents pending take, in the
  * allocator's own sizes (kmem_cache_size(), ksize()). The caller holds the
  * VM's lock.
  */
@@ -151,15 +151,14 @@ static size_t __bench_record_bytes(struct xe_vm *vm, unsigned int *extents)
 
 	lockdep_assert_held(&vm->lock);
 	*extents = 0;
-	mt_for_each(&ar->tree, n, index, ULONG_MAX) {
+	mt_for_each(&ar->tree, n, index, ULONG_MAX)
 		bytes += kmem_cache_size(xe_autoreset_cache);
-		spin_lock(&ar->pending_lock);
-		list_for_each_entry(e, &n->extents, link) {
-			bytes += ksize(e);
-			(*extents)++;
-		}
-		spin_unlock(&ar->pending_lock);
+	spin_lock(&ar->pending_lock);
+	list_for_each_entry(e, &ar->pending, link) {
+		bytes += ksize(e);
+		(*extents)++;
 	}
+	spin_unlock(&ar->pending_lock);
 
 	return bytes;
 }
